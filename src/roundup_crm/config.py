@@ -1,0 +1,73 @@
+"""Where things live: the database URL, the acting agent, data and template folders."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "roundup-crm"
+ENV_DATABASE_URL = "ROUNDUP_DATABASE_URL"
+ENV_AGENT = "ROUNDUP_AGENT"
+ENV_DATA_DIR = "ROUNDUP_DATA_DIR"
+ENV_TEMPLATES = "ROUNDUP_TEMPLATES"
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def data_dir() -> Path:
+    """The user's data folder (overridable with ROUNDUP_DATA_DIR)."""
+    override = os.environ.get(ENV_DATA_DIR)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'roundup.db'}"
+
+
+def default_agent() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
+        return "agent"
+
+
+def _shipped(name: str) -> Path:
+    """A folder shipped in the wheel, or at the checkout root in a development install."""
+    inside = PACKAGE_DIR / name
+    if inside.is_dir():
+        return inside
+    return PACKAGE_DIR.parent.parent / name
+
+
+def migrations_dir() -> Path:
+    return _shipped("migrations")
+
+
+def templates_dir() -> Path:
+    return _shipped("templates")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one invocation runs against."""
+
+    database_url: str
+    agent: str
+
+    @classmethod
+    def resolve(cls, database_url: str | None = None, agent: str | None = None) -> Settings:
+        return cls(
+            database_url=database_url or os.environ.get(ENV_DATABASE_URL) or default_database_url(),
+            agent=agent or os.environ.get(ENV_AGENT) or default_agent(),
+        )
+
+    @property
+    def assets_dir(self) -> Path:
+        """Managed copies of posters and stills, beside the default database."""
+        return data_dir() / "assets"

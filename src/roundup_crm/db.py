@@ -1,0 +1,250 @@
+"""Engines, sessions and the audit hook: how every command reaches its database."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
+from sqlalchemy.orm import Session, sessionmaker
+
+from roundup_crm.errors import ConfigError, DatabaseUnavailable, SchemaOutdated
+from roundup_crm.models import Agent, AuditAction, AuditEntry, Record
+
+# The newest Alembic revision this code expects. tests/test_migrations.py keeps it equal
+# to the head of migrations/versions, so checking it needs no Alembic import.
+SCHEMA_HEAD = "0001"
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def parse_url(raw: str) -> URL:
+    """Validate a database URL; `postgresql://` means psycopg 3, the driver we ship."""
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise ConfigError(f"invalid database URL {raw!r}: {exc}") from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"invalid database URL {raw!r}: only sqlite:/// and postgresql:// are supported"
+        )
+    return url
+
+
+def display_url(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def make_engine(raw_url: str | URL, **kwargs: Any) -> Engine:
+    url = raw_url if isinstance(raw_url, URL) else parse_url(raw_url)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, **kwargs)
+    try:
+        return create_engine(url, pool_pre_ping=False, **kwargs)
+    except (NoSuchModuleError, ArgumentError) as exc:
+        raise ConfigError(f"invalid database URL {display_url(url)!r}: {exc}") from None
+
+
+def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (see "begin").
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # IMMEDIATE takes the write lock up front, so two agents writing at once wait on
+        # the busy timeout instead of failing with "database is locked" mid-transaction.
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at, or None for an empty database."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def has_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
+
+
+class Database:
+    """One database for one invocation: the engine, readiness checks, sessions."""
+
+    def __init__(self, raw_url: str, *, agent: str = "agent") -> None:
+        self.url = parse_url(raw_url)
+        self.agent = agent
+        self.engine = make_engine(self.url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._ready = False
+
+    @property
+    def display_url(self) -> str:
+        return display_url(self.url)
+
+    def ensure_ready(self) -> None:
+        """Migrate an empty database on first use; refuse one at an unknown revision."""
+        if self._ready:
+            return
+        try:
+            revision = schema_revision(self.engine)
+            if revision is None and not has_tables(self.engine):
+                from roundup_crm.migrate import upgrade
+
+                upgrade(self)
+                revision = SCHEMA_HEAD
+        except (OperationalError, ProgrammingError) as exc:
+            raise DatabaseUnavailable(
+                f"cannot open database {self.display_url}: {_first_line(exc)}"
+            ) from None
+        if revision != SCHEMA_HEAD:
+            raise SchemaOutdated(
+                f"database {self.display_url} is at schema revision {revision or 'none'}, "
+                f"this version needs {SCHEMA_HEAD}: run `roundup-crm db upgrade`"
+            )
+        self._ready = True
+
+    @contextmanager
+    def begin(self, *, readonly: bool = False) -> Iterator[Session]:
+        """One unit of work: commits when the block ends, rolls back if it raises."""
+        self.ensure_ready()
+        bind = self.engine.execution_options(sqlite_begin="DEFERRED") if readonly else None
+        session = self._sessions(bind=bind) if bind is not None else self._sessions()
+        session.info["agent"] = self.agent
+        try:
+            with session.begin():
+                yield session
+        except OperationalError as exc:
+            raise DatabaseUnavailable(f"database error: {_first_line(exc)}") from None
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+def current_agent(session: Session) -> Agent:
+    """The agent acting in this session, created on their first write."""
+    cached = session.info.get("agent_row")
+    if cached is not None:
+        return cached
+    name = session.info.get("agent") or "agent"
+    agent = session.scalar(select(Agent).where(Agent.name == name))
+    if agent is None:
+        agent = Agent(id=uuid.uuid4(), name=name)
+        session.add(agent)
+        # Flushed at once so rows written next can reference it on engines that check
+        # foreign keys immediately (PostgreSQL).
+        session.flush()
+    session.info["agent_row"] = agent
+    return agent
+
+
+def _plain(value: Any) -> Any:
+    """A value as it can be kept in the audit log's JSON."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, uuid.UUID | Decimal | date | datetime):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, Record):
+        return str(value.id)
+    return repr(value)
+
+
+_NOT_AUDITED = {"updated_at", "version", "created_at"}
+
+
+def _changes(obj: Record) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    state = inspect(obj)
+    for attr in state.mapper.column_attrs:
+        if attr.key in _NOT_AUDITED:
+            continue
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            changes[attr.key] = [_plain(old), _plain(new)]
+    return changes
+
+
+@event.listens_for(Session, "before_flush")
+def _audit(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """Record who created, changed or deleted what. Skipped when a service says so."""
+    if session.info.get("audit") is False:
+        return
+    agent_name = session.info.get("agent") or "agent"
+    agent_row = session.info.get("agent_row")
+    entries: list[AuditEntry] = []
+    for obj in session.new:
+        if isinstance(obj, Record):
+            entries.append(_entry(obj, AuditAction.CREATE, agent_name, agent_row, None))
+    for obj in session.dirty:
+        if isinstance(obj, Record) and session.is_modified(obj, include_collections=False):
+            changes = _changes(obj)
+            if changes:
+                entries.append(_entry(obj, AuditAction.UPDATE, agent_name, agent_row, changes))
+    for obj in session.deleted:
+        if isinstance(obj, Record):
+            entries.append(_entry(obj, AuditAction.DELETE, agent_name, agent_row, None))
+    session.add_all(entries)
+
+
+def _entry(
+    obj: Record, action: AuditAction, agent_name: str, agent_row: Agent | None, changes: Any
+) -> AuditEntry:
+    return AuditEntry(
+        id=uuid.uuid4(),
+        agent_id=agent_row.id if agent_row is not None else None,
+        agent_name=agent_name,
+        action=action,
+        entity=obj.__table__.name,  # type: ignore[attr-defined]
+        entity_id=obj.id,
+        summary=_summary(obj),
+        changes=changes,
+    )
+
+
+def _summary(obj: Record) -> str:
+    for attr in ("slug", "name", "title"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, str):
+            return value[:200]
+    return obj.__class__.__name__

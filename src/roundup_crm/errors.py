@@ -1,0 +1,80 @@
+"""The one error hierarchy; the CLI turns these into messages and exit codes in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class CRMError(Exception):
+    """Base of every failure the user should see as one clear line."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(CRMError):
+    """A value the user typed (or a file row held) cannot be used."""
+
+    exit_code = 2
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid {field} {value!r}: {reason}")
+
+
+class NotFound(CRMError):
+    """A name or id that matches nothing."""
+
+    exit_code = 2
+
+    def __init__(self, kind: str, value: object, hint: str = "") -> None:
+        self.kind = kind
+        self.value = value
+        message = f"unknown {kind} {value!r}"
+        super().__init__(f"{message}: {hint}" if hint else message)
+
+
+class Ambiguous(CRMError):
+    """A name prefix that matches several records; the message lists them."""
+
+    exit_code = 2
+
+    def __init__(self, kind: str, value: object, candidates: Iterable[str]) -> None:
+        self.kind = kind
+        self.value = value
+        self.candidates = sorted(candidates)
+        shown = ", ".join(self.candidates[:10])
+        more = f" and {len(self.candidates) - 10} more" if len(self.candidates) > 10 else ""
+        super().__init__(f"ambiguous {kind} {value!r}: matches {shown}{more}")
+
+
+class Conflict(CRMError):
+    """The change contradicts what is already recorded (overlapping deal, stale edit...)."""
+
+    exit_code = 1
+
+
+class ConfigError(CRMError):
+    """Bad configuration: a malformed database URL, an unusable directory."""
+
+    exit_code = 2
+
+
+class DatabaseUnavailable(CRMError):
+    """The database cannot be reached or opened."""
+
+    exit_code = 3
+
+
+class SchemaOutdated(CRMError):
+    """The database schema is not the one this version of the code expects."""
+
+    exit_code = 3
