@@ -134,8 +134,7 @@ def list_(
 
 
 @opportunity.command()
-@click.argument("reference", metavar="[ID]", required=False)
-@click.argument("stage")
+@click.argument("args", nargs=-1, required=True, metavar="[ID] STAGE")
 @click.option("--film", help="With --company, instead of the id.")
 @click.option("--company", help="With --film, instead of the id.")
 @click.option("--reason", help="Why it was lost (required for lost).")
@@ -143,8 +142,7 @@ def list_(
 @pass_app
 def move(
     app: App,
-    reference: str | None,
-    stage: str,
+    args: tuple[str, ...],
     film: str | None,
     company: str | None,
     reason: str | None,
@@ -157,8 +155,15 @@ def move(
         roundup-crm opportunity move 3f2a9c1e screener-sent --note "link sent"
         roundup-crm opportunity move lost --film the-outlaws --company Splendid --reason "price"
     """
+    from roundup_crm.errors import InvalidInput
     from roundup_crm.services.pipeline import move_opportunity, resolve
 
+    if len(args) == 2:
+        reference, stage = args
+    elif len(args) == 1:
+        reference, stage = None, args[0]
+    else:
+        raise InvalidInput("stage", " ".join(args), "expected [ID] STAGE")
     with app.db.begin() as session:
         row = resolve(session, reference, film=film, company=company)
         before = row.stage.value

@@ -85,12 +85,13 @@ def parse_instalments(values: Sequence[str], mg: Decimal) -> list[tuple[Decimal,
             amount = (mg * share / 100).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
         else:
             amount = parse_amount(token, field="instalment")
-        rest = match.group("rest").split(maxsplit=1)
+        rest = match.group("rest").strip()
         due: date | None = None
-        if rest and re.fullmatch(r"\d{4}-\d{2}-\d{2}", rest[0]):
-            due = parse_date(rest[0], field="instalment due date")
-            rest = rest[1:]
-        description = rest[0].strip() if rest else f"instalment {index + 1}"
+        first = rest.split(maxsplit=1)[0] if rest else ""
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", first):
+            due = parse_date(first, field="instalment due date")
+            rest = rest[len(first) :].strip()
+        description = rest or f"instalment {index + 1}"
         parsed.append((amount, due, description))
     if parsed:
         total = sum((a for a, _, _ in parsed), Decimal(0))
@@ -215,6 +216,8 @@ def close_deal(
         )
         opp.territories = territory_rows
         opp.rights = right_rows
+        # Deal has no ORM relationship to Opportunity, so the flush order must be explicit.
+        session.flush()
     deal = Deal(
         film_id=film_row.id,
         company_id=company_row.id,
