@@ -226,8 +226,16 @@ def language(value: str | None, *, field: str = "language") -> str | None:
         return None
     import pycountry
 
-    try:
-        found = pycountry.languages.lookup(value.strip())
-    except LookupError:
-        raise InvalidInput(field, value, "not an ISO 639 language code or name") from None
+    raw = value.strip()
+    # Codes first: lookup() alone takes "ko" for the Ko language (fuj), not Korean.
+    found = None
+    if len(raw) == 2:
+        found = pycountry.languages.get(alpha_2=raw.lower())
+    elif len(raw) == 3:
+        found = pycountry.languages.get(alpha_3=raw.lower())
+    if found is None:
+        try:
+            found = pycountry.languages.lookup(raw)
+        except LookupError:
+            raise InvalidInput(field, value, "not an ISO 639 language code or name") from None
     return str(getattr(found, "alpha_2", None) or found.alpha_3)
