@@ -384,6 +384,21 @@ def credit_role(value: str) -> CreditRole:
     raise InvalidInput("role", value, f"not a credit role ({choices})")
 
 
+def _position(
+    session: Session, model: type[Credit] | type[PressQuote], film: Film, order: str | None
+) -> int:
+    """Where a new credit or quote goes: last, or at `order` with the rest moved down."""
+    siblings = list(session.scalars(select(model).where(model.film_id == film.id)))
+    if order is None:
+        return max((s.position for s in siblings), default=0) + 1
+    position = parse_int(order, field="order", minimum=1, maximum=10_000)
+    if any(s.position == position for s in siblings):
+        for sibling in siblings:
+            if sibling.position >= position:
+                sibling.position += 1
+    return position
+
+
 def add_credit(
     session: Session,
     film_value: str,
@@ -399,11 +414,7 @@ def add_credit(
     """A person on a film. Without --order the credit goes after the others."""
     film = find_film(session, film_value)
     parsed_role = credit_role(role)
-    if order is not None:
-        position = parse_int(order, field="order", minimum=0, maximum=10_000)
-    else:
-        last = session.scalar(select(func.max(Credit.position)).where(Credit.film_id == film.id))
-        position = (last or 0) + 1
+    position = _position(session, Credit, film, order)
     if character and parsed_role != CreditRole.CAST:
         raise InvalidInput("character", character, "only cast credits play a character")
     credit = Credit(
@@ -490,13 +501,7 @@ def add_quote(
     text = validate.clean_text(quote, field="quote", max_length=2000)
     if not text:
         raise InvalidInput("quote", quote, "is required")
-    if order is not None:
-        position = parse_int(order, field="order", minimum=0, maximum=10_000)
-    else:
-        last = session.scalar(
-            select(func.max(PressQuote.position)).where(PressQuote.film_id == film.id)
-        )
-        position = (last or 0) + 1
+    position = _position(session, PressQuote, film, order)
     item = PressQuote(
         film=film,
         quote=text,
