@@ -14,21 +14,53 @@ PUNISHMENT = "the-roundup-punishment"
 
 def add_punishment(cli: Cli) -> None:
     cli(
-        "film", "add", "The Roundup: Punishment",
-        "--original-title", "범죄도시4",
-        "--alt-title", "Crime City 4",
-        "--series", "The Roundup", "--series-order", "4",
-        "--year", "2024", "--runtime", "109",
-        "--genre", "Crime", "--genre", "action",
-        "--status", "released", "--country", "South Korea", "--language", "ko",
-        "--logline", "Detective Ma Seok-do takes on an online gambling ring.",
-    )  # fmt: skip
+        "film",
+        "add",
+        "The Roundup: Punishment",
+        "--original-title",
+        "범죄도시4",
+        "--alt-title",
+        "Crime City 4",
+        "--series",
+        "The Roundup",
+        "--series-order",
+        "4",
+        "--year",
+        "2024",
+        "--runtime",
+        "109",
+        "--genre",
+        "Crime",
+        "--genre",
+        "action",
+        "--status",
+        "released",
+        "--country",
+        "South Korea",
+        "--language",
+        "ko",
+        "--logline",
+        "Detective Ma Seok-do takes on an online gambling ring.",
+    )
 
 
 def test_add_show_and_list_a_film(cli: Cli) -> None:
     add_punishment(cli)
-    cli("film", "add", "범죄도시", "--romanised-title", "Beomjoe Dosi", "--year", "2017",
-        "--series", "The Roundup", "--series-order", "1", "--alt-title", "The Outlaws")  # fmt: skip
+    cli(
+        "film",
+        "add",
+        "범죄도시",
+        "--romanised-title",
+        "Beomjoe Dosi",
+        "--year",
+        "2017",
+        "--series",
+        "The Roundup",
+        "--series-order",
+        "1",
+        "--alt-title",
+        "The Outlaws",
+    )
     record = json.loads(cli("film", "show", PUNISHMENT, "--format", "json").stdout)
     assert record["title"] == "The Roundup: Punishment"
     assert record["original_title"] == "범죄도시4"
@@ -41,10 +73,21 @@ def test_add_show_and_list_a_film(cli: Cli) -> None:
 
     films = json.loads(cli("film", "list", "--format", "json").stdout)
     assert [f["slug"] for f in films] == ["beomjoe-dosi", PUNISHMENT]  # series order
-    assert set(films[0]) == {"slug", "title", "original_title", "year", "series",
-                             "series_order", "status", "runtime_minutes", "genres"}  # fmt: skip
-    assert [f["slug"] for f in json.loads(
-        cli("film", "list", "--genre", "crime", "--format", "json").stdout)] == [PUNISHMENT]
+    assert set(films[0]) == {
+        "slug",
+        "title",
+        "original_title",
+        "year",
+        "series",
+        "series_order",
+        "status",
+        "runtime_minutes",
+        "genres",
+    }
+    assert [
+        f["slug"]
+        for f in json.loads(cli("film", "list", "--genre", "crime", "--format", "json").stdout)
+    ] == [PUNISHMENT]
     # A film is found by its original title and by a unique title prefix too.
     assert "Crime City 4" in cli("film", "show", "범죄도시4").stdout
     assert "Crime City 4" in cli("film", "show", "The Roundup: P").stdout
@@ -52,21 +95,85 @@ def test_add_show_and_list_a_film(cli: Cli) -> None:
 
 def test_fact_sheet_shows_credits_festivals_quotes_and_box_office(cli: Cli) -> None:
     add_punishment(cli)
-    cli("film", "credit", "add", PUNISHMENT, "Heo Myeong-haeng", "--role", "director",
-        "--name-ko", "허명행")  # fmt: skip
-    cli("film", "credit", "add", PUNISHMENT, "Ma Dong-seok", "--name-ko", "마동석",
-        "--role", "actor", "--character", "Ma Seok-do", "--bio", "Star of the series.")  # fmt: skip
-    cli("film", "credit", "add", PUNISHMENT, "Kim Mu-yeol", "--role", "cast",
-        "--character", "Baek Chang-gi", "--order", "1")  # fmt: skip
-    cli("film", "festival", "add", PUNISHMENT, "Berlinale", "2024",
-        "--section", "Berlinale Special Gala")  # fmt: skip
+    cli(
+        "film",
+        "credit",
+        "add",
+        PUNISHMENT,
+        "Heo Myeong-haeng",
+        "--role",
+        "director",
+        "--name-ko",
+        "허명행",
+    )
+    cli(
+        "film",
+        "credit",
+        "add",
+        PUNISHMENT,
+        "Ma Dong-seok",
+        "--name-ko",
+        "마동석",
+        "--role",
+        "actor",
+        "--character",
+        "Ma Seok-do",
+        "--bio",
+        "Star of the series.",
+    )
+    cli(
+        "film",
+        "credit",
+        "add",
+        PUNISHMENT,
+        "Kim Mu-yeol",
+        "--role",
+        "cast",
+        "--character",
+        "Baek Chang-gi",
+        "--order",
+        "1",
+    )
+    cli(
+        "film",
+        "festival",
+        "add",
+        PUNISHMENT,
+        "Berlinale",
+        "2024",
+        "--section",
+        "Berlinale Special Gala",
+    )
     cli("film", "quote", "add", PUNISHMENT, "A knockout.", "--source", "Screen Daily")
-    cli("film", "boxoffice", "add", PUNISHMENT, "Korea", "--admissions", "11,500,000",
-        "--gross", "86m USD", "--as-of", "2024-06-30", "--source", "KOFIC")  # fmt: skip
+    cli(
+        "film",
+        "boxoffice",
+        "add",
+        PUNISHMENT,
+        "Korea",
+        "--admissions",
+        "11,500,000",
+        "--gross",
+        "86m USD",
+        "--as-of",
+        "2024-06-30",
+        "--source",
+        "KOFIC",
+    )
 
     sheet = cli("film", "show", PUNISHMENT).stdout
-    for fact in ("범죄도시4", "Ma Dong-seok", "마동석", "Ma Seok-do", "Berlinale Special Gala",
-                 "A knockout.", "Screen Daily", "11500000", "86000000.00", "KOFIC"):  # fmt: skip
+    for fact in (
+        "범죄도시4",
+        "Ma Dong-seok",
+        "마동석",
+        "Ma Seok-do",
+        "Berlinale Special Gala",
+        "A knockout.",
+        "Screen Daily",
+        "11500000",
+        "86000000.00",
+        "KOFIC",
+    ):
         assert fact in sheet, fact
 
     credits = json.loads(cli("film", "credit", "list", PUNISHMENT, "--format", "json").stdout)
@@ -121,8 +228,21 @@ def test_edit_changes_only_what_is_given(cli: Cli) -> None:
         (("film", "edit", PUNISHMENT), "film edit", PUNISHMENT),
         (("film", "edit", PUNISHMENT, "--title", ""), "title", None),
         (("film", "credit", "add", PUNISHMENT, "Someone", "--role", "caterer"), "role", "caterer"),
-        (("film", "credit", "add", PUNISHMENT, "Someone", "--role", "director",
-          "--character", "Boss"), "character", "Boss"),  # fmt: skip
+        (
+            (
+                "film",
+                "credit",
+                "add",
+                PUNISHMENT,
+                "Someone",
+                "--role",
+                "director",
+                "--character",
+                "Boss",
+            ),
+            "character",
+            "Boss",
+        ),
         (("film", "credit", "add", "nope", "Someone", "--role", "cast"), "film", "nope"),
         (("film", "credit", "remove", PUNISHMENT, "Nobody"), "credit", "Nobody"),
         (("film", "festival", "add", PUNISHMENT, "Berlinale", "24th"), "year", "24th"),
@@ -132,10 +252,26 @@ def test_edit_changes_only_what_is_given(cli: Cli) -> None:
         (("film", "boxoffice", "add", PUNISHMENT, "XX", "--admissions", "5"), "country", "XX"),
         (("film", "boxoffice", "add", PUNISHMENT, "KR", "--gross", "5m"), "currency", "5m"),
         (("film", "boxoffice", "add", PUNISHMENT, "KR", "--gross", "5m ZZZ"), "currency", "ZZZ"),
-        (("film", "boxoffice", "add", PUNISHMENT, "KR", "--admissions", "many"), "admissions",
-         "many"),  # fmt: skip
-        (("film", "boxoffice", "add", PUNISHMENT, "KR", "--admissions", "5", "--as-of",
-          "31/12/2024"), "as of", "31/12/2024"),  # fmt: skip
+        (
+            ("film", "boxoffice", "add", PUNISHMENT, "KR", "--admissions", "many"),
+            "admissions",
+            "many",
+        ),
+        (
+            (
+                "film",
+                "boxoffice",
+                "add",
+                PUNISHMENT,
+                "KR",
+                "--admissions",
+                "5",
+                "--as-of",
+                "31/12/2024",
+            ),
+            "as of",
+            "31/12/2024",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(

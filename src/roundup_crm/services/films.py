@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import String, cast, func, select
@@ -384,11 +384,8 @@ def credit_role(value: str) -> CreditRole:
     raise InvalidInput("role", value, f"not a credit role ({choices})")
 
 
-def _position(
-    session: Session, model: type[Credit] | type[PressQuote], film: Film, order: str | None
-) -> int:
+def _position(siblings: Sequence[Credit | PressQuote], order: str | None) -> int:
     """Where a new credit or quote goes: last, or at `order` with the rest moved down."""
-    siblings = list(session.scalars(select(model).where(model.film_id == film.id)))
     if order is None:
         return max((s.position for s in siblings), default=0) + 1
     position = parse_int(order, field="order", minimum=1, maximum=10_000)
@@ -414,7 +411,8 @@ def add_credit(
     """A person on a film. Without --order the credit goes after the others."""
     film = find_film(session, film_value)
     parsed_role = credit_role(role)
-    position = _position(session, Credit, film, order)
+    credits = session.scalars(select(Credit).where(Credit.film_id == film.id)).all()
+    position = _position(credits, order)
     if character and parsed_role != CreditRole.CAST:
         raise InvalidInput("character", character, "only cast credits play a character")
     credit = Credit(
@@ -501,7 +499,8 @@ def add_quote(
     text = validate.clean_text(quote, field="quote", max_length=2000)
     if not text:
         raise InvalidInput("quote", quote, "is required")
-    position = _position(session, PressQuote, film, order)
+    quotes = session.scalars(select(PressQuote).where(PressQuote.film_id == film.id)).all()
+    position = _position(quotes, order)
     item = PressQuote(
         film=film,
         quote=text,

@@ -106,7 +106,8 @@ def _fold_table() -> tuple[str, str, list[tuple[str, str]]]:
     return source, target, pairs
 
 
-def _register_sqlite_fold(session: Session) -> None:
+def register_fold(session: Session) -> None:
+    """Make `folded()` usable on this session's connection (SQLite needs the function)."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return
@@ -146,7 +147,7 @@ def text_match(session: Session, columns: list[Any], text: str, *, field: str = 
 
     Prepares the session's connection for it (SQLite needs the fold function).
     """
-    _register_sqlite_fold(session)
+    register_fold(session)
     haystack = _haystack(columns)
     return and_(
         *(haystack.like(f"%{_escape_like(w)}%", escape="\\") for w in words(text, field=field))
