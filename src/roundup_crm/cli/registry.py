@@ -18,6 +18,7 @@ class Entry(NamedTuple):
 
 COMMANDS: dict[str, Entry] = {
     "db": Entry("roundup_crm.cli.db", "db", "Create, migrate, check and back up the database."),
+    "demo": Entry("roundup_crm.cli.demo", "demo", "Load the demo catalogue, buyers and markets."),
     "doctor": Entry(
         "roundup_crm.cli.doctor", "doctor", "Check Pango, the Hangul font and the database."
     ),
@@ -50,6 +51,40 @@ COMMANDS: dict[str, Entry] = {
         "roundup_crm.cli.pipeline",
         "pipeline",
         "Show the pipeline board: opportunities by stage, with counts and value.",
+    ),
+    "film": Entry(
+        "roundup_crm.cli.film", "film", "Add, edit, list and show films in the catalogue."
+    ),
+    "company": Entry(
+        "roundup_crm.cli.company", "company", "Add, edit, list and show buyers and distributors."
+    ),
+    "contact": Entry(
+        "roundup_crm.cli.contact", "contact", "Add, edit, list and show the people at buyers."
+    ),
+    "market": Entry(
+        "roundup_crm.cli.market",
+        "market",
+        "Add, list and show markets (EFM, Cannes, AFM...), each in its own time zone.",
+    ),
+    "screening": Entry(
+        "roundup_crm.cli.market",
+        "screening",
+        "Market screenings, press screenings, panels, Q&As and press events.",
+    ),
+    "territory": Entry(
+        "roundup_crm.cli.territory",
+        "territory",
+        "List and show territories; define your own groups of countries.",
+    ),
+    "search": Entry(
+        "roundup_crm.cli.search",
+        "search",
+        "Search films, companies, contacts and meeting notes (accents and case ignored).",
+    ),
+    "history": Entry(
+        "roundup_crm.cli.history",
+        "history",
+        "Show who changed a film, company, contact or market, what and when.",
     ),
 }
 
