@@ -119,6 +119,18 @@ def test_a_second_meeting_updates_the_opportunity(efm: Cli) -> None:
     database.dispose()
 
 
+def test_a_pass_then_renewed_interest_reopens_the_same_opportunity(efm: Cli) -> None:
+    base = ("meeting", "log", "--market", "EFM", "--company", "Lumière")
+    efm(*base, "--at", "2026-02-13 10:00", "--film", "the-roundup:pass")
+    efm(*base, "--at", "2026-02-14 10:00", "--film", "the-roundup:pass")
+    (opp,) = as_json(efm("opportunity", "list", "--format", "json"))
+    assert opp["stage"] == "lost"
+    out = efm(*base, "--at", "2026-02-15 10:00", "--film", "the-roundup:warm").stdout
+    assert "lost -> pitched" in out
+    (again,) = as_json(efm("opportunity", "list", "--format", "json"))
+    assert again["id"] == opp["id"] and again["stage"] == "pitched"
+
+
 def test_a_lead_moves_to_pitched_when_discussed(efm: Cli) -> None:
     efm("opportunity", "set", "--film", "the-roundup", "--company", "Lumière")
     out = efm(

@@ -203,7 +203,9 @@ def log_meeting(
 
     A film new to this buyer starts an opportunity at `pitched`; a `lead` is moved to
     `pitched`; `pass` records the interest and moves the opportunity to lost with the
-    reason "passed at <market>" (it can be reopened with `opportunity move`).
+    reason "passed at <market>". A lost opportunity discussed again with interest is
+    reopened at `pitched` (one conversation per buyer and film, history intact); one
+    passed again stays lost.
     """
     state = parse_status(status) if status else MeetingStatus.HELD
     if state == MeetingStatus.SCHEDULED:
@@ -261,7 +263,9 @@ def log_meeting(
         planned = {mf.film_id: mf for mf in meeting.films}
 
     reason = f"passed at {market_row.name}"
-    opportunities = pipeline.open_opportunities(session, company_row.id, [f.id for f in film_rows])
+    opportunities = pipeline.current_opportunities(
+        session, company_row.id, [f.id for f in film_rows]
+    )
     outcomes: list[FilmOutcome] = []
     for film_row, (_, level) in zip(film_rows, choices, strict=True):
         if film_row.id in planned:
@@ -287,7 +291,18 @@ def log_meeting(
         else:
             if level is not None:
                 opportunity.interest = level
-            if opportunity.stage == Stage.LEAD:
+            if opportunity.stage == Stage.LOST and level != Interest.PASS:
+                # The buyer is interested again: the same conversation picks up.
+                before = opportunity.stage.value
+                pipeline.move(
+                    session,
+                    opportunity,
+                    Stage.PITCHED,
+                    note=f"interested again at {market_row.name}",
+                    agent=agent,
+                )
+                opportunity.lost_reason = None
+            elif opportunity.stage == Stage.LEAD:
                 before = opportunity.stage.value
                 pipeline.move(
                     session,
@@ -296,7 +311,7 @@ def log_meeting(
                     note=f"pitched at {market_row.name}",
                     agent=agent,
                 )
-        if level == Interest.PASS:
+        if level == Interest.PASS and opportunity.stage != Stage.LOST:
             before = before or opportunity.stage.value
             pipeline.move(session, opportunity, Stage.LOST, note=reason, agent=agent)
             opportunity.lost_reason = reason

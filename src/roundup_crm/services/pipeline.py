@@ -71,10 +71,13 @@ def parse_stage(value: str, *, field: str = "stage") -> Stage:
         raise InvalidInput(field, value, f"not a pipeline stage ({choices})") from None
 
 
-def open_opportunities(
+def current_opportunities(
     session: Session, company_id: uuid.UUID, film_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Opportunity]:
-    """The open opportunity of a company for each of these films: one query for all."""
+    """Per film, the company's open opportunity, else its latest lost one: one query.
+
+    Won opportunities are left out: a buyer talking again about a film they bought is
+    a new conversation (other territories or rights)."""
     if not film_ids:
         return {}
     rows = session.scalars(
@@ -82,11 +85,16 @@ def open_opportunities(
         .where(
             Opportunity.company_id == company_id,
             Opportunity.film_id.in_(film_ids),
-            Opportunity.stage.in_(OPEN_STAGES),
+            Opportunity.stage != Stage.WON,
         )
         .order_by(Opportunity.created_at)
     )
-    return {o.film_id: o for o in rows}
+    found: dict[uuid.UUID, Opportunity] = {}
+    for row in rows:
+        held = found.get(row.film_id)
+        if held is None or not held.stage.is_open:
+            found[row.film_id] = row
+    return found
 
 
 def move(
