@@ -21,6 +21,11 @@ COMMANDS: dict[str, Entry] = {
     "doctor": Entry(
         "roundup_crm.cli.doctor", "doctor", "Check Pango, the Hangul font and the database."
     ),
+    "import": Entry(
+        "roundup_crm.cli.importer",
+        "import_group",
+        "Import buyer lists (CSV, XLSX) or a full JSON export.",
+    ),
 }
 
 ALIASES: dict[str, str] = {}
