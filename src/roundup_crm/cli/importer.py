@@ -162,3 +162,23 @@ def contacts(app: App, file: Path, **options: Any) -> None:
         roundup-crm import contacts efm-attendees.xlsx --sheet Buyers --on-duplicate update
     """
     _run(app, "contacts", file, **options)
+
+
+@import_group.command(name="all")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@pass_app
+def import_all(app: App, file: Path) -> None:
+    """Load a JSON export (`roundup-crm export`) into an empty database.
+
+    Ids, timestamps, versions, history and the audit log come back as they were, so
+    a team can move from a laptop's SQLite to a shared PostgreSQL server and back.
+
+    Example:
+
+        roundup-crm --db postgresql://crm@db.example/roundup import all roundup.json
+    """
+    from roundup_crm.io.backup import import_json
+
+    with app.db.begin() as session:
+        counts = import_json(session, file)
+    click.echo(f"imported {sum(counts.values())} rows into {len(counts)} tables from {file.name}")

@@ -21,6 +21,11 @@ COMMANDS: dict[str, Entry] = {
     "doctor": Entry(
         "roundup_crm.cli.doctor", "doctor", "Check Pango, the Hangul font and the database."
     ),
+    "export": Entry(
+        "roundup_crm.cli.export",
+        "export",
+        "Export everything (or some records) as JSON, losslessly.",
+    ),
     "import": Entry(
         "roundup_crm.cli.importer",
         "import_group",

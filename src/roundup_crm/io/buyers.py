@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from roundup_crm.db import current_agent
 from roundup_crm.errors import Ambiguous, CRMError, InvalidInput
-from roundup_crm.io.bulk import BulkInsert
+from roundup_crm.io.bulk import SQLITE_CACHE_KIB, BulkInsert
 from roundup_crm.io.tabular import Row, open_table
 from roundup_crm.models import (
     AuditAction,
@@ -45,7 +45,6 @@ OnDuplicate = Literal["skip", "update", "error"]
 ON_DUPLICATE = ("skip", "update", "error")
 
 BATCH_ROWS = 5_000
-SQLITE_CACHE_KIB = 128 * 1024
 LISTED_PROBLEMS = 20
 LISTED_EXAMPLES = 10
 DEFAULT_TYPE = CompanyType.THEATRICAL
