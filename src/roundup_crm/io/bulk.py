@@ -62,7 +62,7 @@ class BulkInsert:
             return 0
         if self.order is not None:
             order = self.order
-            batch = [tuple([row[name] for name in order]) for row in batch]
+            batch = [tuple([row.get(name) for name in order]) for row in batch]
         self.conn.exec_driver_sql(self.sql, batch)
         self.count += len(batch)
         return len(batch)
