@@ -818,12 +818,12 @@ class _Run:
                     Company.notes,
                 ).where(Company.id.in_(chunk))
             )
-            linked = set(
+            linked: set[tuple[Any, Any]] = set(
                 self.session.execute(
                     select(
                         company_territories.c.company_id, company_territories.c.territory_id
                     ).where(company_territories.c.company_id.in_(chunk))
-                ).tuples()
+                )
             )
             for company_id, kind, website, tags, genres, notes in rows:
                 new = self.company_updates[company_id]
@@ -849,7 +849,9 @@ class _Run:
                 line = self.company_line.get(company_id, 0)
                 label = f"line {line}: {new.name} ({new.country or 'no country'})"
                 if wanted != current or new_links:
-                    changed.append({"_id": company_id, **wanted})
+                    changed.append(
+                        {"_id": company_id, **{f"new_{k}": v for k, v in wanted.items()}}
+                    )
                     self.report.note("company updated", lambda: label)  # noqa: B023
                 else:
                     self.report.note("company unchanged", lambda: label)  # noqa: B023
@@ -857,15 +859,8 @@ class _Run:
             table = _table(Company.__table__)
             conn = self.session.connection()
             conn.execute(
-                update(table)
-                .where(table.c.id == bindparam("_id"))
-                .values(
-                    {
-                        c: bindparam(c)
-                        for c in ("type", "website", "tags", "genre_preferences", "notes")
-                    },
-                    version=table.c.version + 1,
-                    updated_at=self.now,
+                _update_by_id(
+                    table, ("type", "website", "tags", "genre_preferences", "notes"), self.now
                 ),
                 changed,
             )
@@ -918,22 +913,23 @@ class _Run:
                 wanted = {c: given[c] if given[c] is not None else current[c] for c in columns}
                 label = f"{new.name}" + (f" <{new.email}>" if new.email else "")
                 if wanted != current:
-                    changed.append({"_id": contact_id, **wanted})
+                    changed.append(
+                        {"_id": contact_id, **{f"new_{k}": v for k, v in wanted.items()}}
+                    )
                     self.report.note("contact updated", lambda: label)  # noqa: B023
                 else:
                     self.report.note("contact unchanged", lambda: label)  # noqa: B023
         if self.write and changed:
             table = _table(Contact.__table__)
-            self.session.connection().execute(
-                update(table)
-                .where(table.c.id == bindparam("_id"))
-                .values(
-                    {c: bindparam(c) for c in columns},
-                    version=table.c.version + 1,
-                    updated_at=self.now,
-                ),
-                changed,
-            )
+            self.session.connection().execute(_update_by_id(table, columns, self.now), changed)
+
+
+def _update_by_id(table: Table, columns: tuple[str, ...], now: Any) -> Any:
+    """UPDATE ... SET each column from the row's `new_<column>`, bumping the version."""
+    values: dict[str, Any] = {c: bindparam(f"new_{c}", type_=table.c[c].type) for c in columns}
+    values["version"] = table.c.version + 1
+    values["updated_at"] = now
+    return update(table).where(table.c.id == bindparam("_id")).values(values)
 
 
 def _table(table: Any) -> Table:
