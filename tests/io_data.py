@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from roundup_crm.models import (
+    Company,
     CompanyType,
     Contact,
-    Company,
     Deal,
     ExchangeRate,
     Film,

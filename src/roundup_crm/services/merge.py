@@ -90,6 +90,9 @@ def merge_companies(
     gone = find_company(session, merged)
     if keep.id == gone.id:
         raise InvalidInput("company", merged, "is the same company as the survivor")
+    for role, company in ((merged, gone), (survivor, keep)):
+        if company.merged_into_id is not None:
+            raise InvalidInput("company", role, "was already merged into another company")
     plan = MergePlan("company", keep.name, keep.id, gone.name, gone.id)
     movable: dict[str, tuple[Any, Any]] = {
         "contacts": (Contact, Contact.company_id),
@@ -135,6 +138,7 @@ def merge_companies(
         "website": keep.website or gone.website,
         "notes": _join_notes(keep.notes, gone.notes, gone.name),
     }
+    plan.combined = {k: v for k, v in plan.combined.items() if getattr(keep, k) != v}
     if dry_run:
         return plan
 
@@ -153,8 +157,7 @@ def merge_companies(
         )
     session.execute(delete(company_territories).where(company_territories.c.company_id == gone.id))
     for name, value in plan.combined.items():
-        if getattr(keep, name) != value:
-            setattr(keep, name, value)
+        setattr(keep, name, value)
     gone.merged_into_id = keep.id
     session.flush()
     plan.audit_id = _log(session, plan, gone.id, snapshot=None)
