@@ -87,8 +87,9 @@ def _to_json(table: Table, dialect: Any) -> list[Callable[[Any], Any]]:
     """Per column, how a value as the driver returns it becomes its JSON form.
 
     The JSON form is the same whatever the engine: ids with dashes, timestamps in UTC
-    with microseconds, decimals as strings. SQLite's stored text for ids and times is
-    already nearly that, so it is reshaped directly instead of parsed and re-printed.
+    with microseconds, decimals as strings. On SQLite the values come raw (its stored
+    text for ids and times is nearly that form, reshaped directly); elsewhere they come
+    through the column types.
     """
     sqlite = dialect.name == "sqlite"
 
@@ -138,7 +139,7 @@ def _to_json(table: Table, dialect: Any) -> list[Callable[[Any], Any]]:
             last = member
         else:
             last = _same
-        processor = kind._cached_result_processor(dialect, None)
+        processor = kind._cached_result_processor(dialect, None) if sqlite else None
         converters.append(_then(processor, last) if processor is not None else last)
     return converters
 
@@ -173,9 +174,12 @@ def export_json(session: Session, out: IO[str], *, only: list[str] | None = None
         out.write(f'{_dumps(table.name)}:{{"columns":{_dumps(columns)},"rows":[\n')
         converters = _to_json(table, conn.dialect)
         pairs = list(zip(converters, range(len(columns)), strict=True))
-        # Untyped columns: the driver's own values, converted once by `converters`.
-        raw = sa_table(table.name, *(sa_column(c) for c in columns))
-        query = select(raw).order_by(*(raw.c[c.name] for c in table.primary_key.columns))
+        if conn.dialect.name == "sqlite":
+            # Untyped columns: SQLite's stored text, reshaped once by `converters`.
+            raw = sa_table(table.name, *(sa_column(c) for c in columns))
+            query = select(raw).order_by(*(raw.c[c.name] for c in table.primary_key.columns))
+        else:
+            query = select(table).order_by(*table.primary_key.columns)
         result = conn.execution_options(yield_per=BATCH_ROWS).execute(query)
         previous: str | None = None
         count = 0
