@@ -14,11 +14,26 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from roundup_crm.errors import ConfigError, DatabaseUnavailable, SchemaOutdated
-from roundup_crm.models import Agent, AuditAction, AuditEntry, Record
+from roundup_crm.errors import (
+    ConfigError,
+    DatabaseBusy,
+    DatabaseUnavailable,
+    InvalidInput,
+    SavedMeanwhile,
+    SchemaOutdated,
+    StaleEdit,
+)
+from roundup_crm.models import Agent, AuditAction, AuditEntry, Base, Record
 
 # The newest Alembic revision this code expects. tests/test_migrations.py keeps it equal
 # to the head of migrations/versions, so checking it needs no Alembic import.
@@ -111,6 +126,9 @@ class Database:
         self.engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._ready = False
+        # Write transactions committed so far: a command that failed before its first
+        # commit wrote nothing and may be run again as a whole.
+        self.commits = 0
 
     @property
     def display_url(self) -> str:
@@ -120,14 +138,22 @@ class Database:
         """Migrate an empty database on first use; refuse one at an unknown revision."""
         if self._ready:
             return
+        # Reading the revision needs no write lock: with the default BEGIN IMMEDIATE every
+        # command would queue twice behind the other agents' writes.
+        reader = self.engine.execution_options(sqlite_begin="DEFERRED")
         try:
-            revision = schema_revision(self.engine)
-            if revision is None and not has_tables(self.engine):
+            revision = schema_revision(reader)
+            if revision is None and not has_tables(reader):
                 from roundup_crm.migrate import upgrade
 
                 upgrade(self)
                 revision = SCHEMA_HEAD
         except (OperationalError, ProgrammingError) as exc:
+            if is_contention(exc):
+                raise DatabaseBusy(
+                    f"the database stayed busy with other agents' work ({_first_line(exc)}); "
+                    "nothing was written: try again"
+                ) from None
             raise DatabaseUnavailable(
                 f"cannot open database {self.display_url}: {_first_line(exc)}"
             ) from None
@@ -148,13 +174,62 @@ class Database:
         try:
             with session.begin():
                 yield session
+            if not readonly:
+                self.commits += 1
+        except StaleDataError:
+            raise self._stale_edit(session.info.get("versions_read", {})) from None
+        except IntegrityError as exc:
+            if not _is_unique_violation(exc):
+                raise
+            raise SavedMeanwhile(
+                f"the same record was saved by someone else at the same moment, or is already "
+                f"there ({_first_line(exc)}); nothing was written"
+            ) from None
         except OperationalError as exc:
+            if is_contention(exc):
+                raise DatabaseBusy(
+                    f"the database stayed busy with other agents' work ({_first_line(exc)}); "
+                    "nothing was written: try again"
+                ) from None
             raise DatabaseUnavailable(f"database error: {_first_line(exc)}") from None
         finally:
             session.close()
 
+    def _stale_edit(self, versions_read: dict[tuple[str, uuid.UUID], int]) -> StaleEdit:
+        """Name the records another agent saved after this command read them, and what
+        they changed, from the audit trail."""
+        lines = []
+        reader = self.engine.execution_options(sqlite_begin="DEFERRED")
+        with reader.connect() as conn:
+            for (table_name, entity_id), read in versions_read.items():
+                table = Base.metadata.tables[table_name]
+                now = conn.execute(
+                    select(table.c.version).where(table.c.id == entity_id)
+                ).scalar_one_or_none()
+                if now != read:
+                    lines.append(changed_since(conn, table_name, entity_id, read, now))
+        what = "; ".join(lines) or "someone else saved this record after you read it"
+        return StaleEdit(
+            f"{what}; nothing was written: show it again and redo your change", retriable=True
+        )
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def is_contention(exc: BaseException) -> bool:
+    """A lock wait that ran out, a deadlock or a serialisation failure: worth a retry."""
+    orig = getattr(exc, "orig", None)
+    # PostgreSQL: serialization_failure, deadlock_detected, lock_not_available.
+    if getattr(orig, "sqlstate", None) in ("40001", "40P01", "55P03"):
+        return True
+    message = str(orig or exc).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
 
 
 def _first_line(exc: Exception) -> str:
@@ -171,12 +246,75 @@ def current_agent(session: Session) -> Agent:
     agent = session.scalar(select(Agent).where(Agent.name == name))
     if agent is None:
         agent = Agent(id=uuid.uuid4(), name=name)
-        session.add(agent)
-        # Flushed at once so rows written next can reference it on engines that check
-        # foreign keys immediately (PostgreSQL).
-        session.flush()
+        try:
+            # Flushed at once so rows written next can reference it on engines that
+            # check foreign keys immediately (PostgreSQL). In a savepoint: the same agent
+            # working in two windows may be created by both at once, and the one that
+            # loses takes the row the other saved.
+            with session.begin_nested():
+                session.add(agent)
+        except IntegrityError:
+            agent = session.scalars(select(Agent).where(Agent.name == name)).one()
     session.info["agent_row"] = agent
     return agent
+
+
+def hold(session: Session, record: Record) -> None:
+    """Lock `record`'s row until the transaction ends, so two agents' get-or-create of
+    things that hang off it (a buyer's opportunities, the meeting planned at a slot)
+    happen one after the other. PostgreSQL only: SQLite's BEGIN IMMEDIATE already
+    serialises writers. FOR NO KEY UPDATE still lets others insert rows referring to it."""
+    entity = type(record)
+    session.execute(
+        select(entity.id).where(entity.id == record.id).with_for_update(key_share=True)
+    )
+
+
+def _singular(table: str) -> str:
+    if table.endswith("ies"):
+        return table[:-3] + "y"
+    return table[:-1] if table.endswith("s") else table
+
+
+def changed_since(
+    conn: Any, table: str, entity_id: uuid.UUID, read: int, now: int | None
+) -> str:
+    """What happened to a record since version `read`, from the audit trail: who changed
+    which fields (or that it was deleted)."""
+    label = f"{_singular(table)} {entity_id.hex[:8]}"
+    if now is None:
+        return f"{label} was deleted by another agent after you read it"
+    entries = conn.execute(
+        select(AuditEntry.agent_name, AuditEntry.changes, AuditEntry.summary)
+        .where(
+            AuditEntry.entity == table,
+            AuditEntry.entity_id == entity_id,
+            AuditEntry.action == AuditAction.UPDATE,
+        )
+        .order_by(AuditEntry.at.desc())
+        .limit(max(now - read, 1))
+    ).all()
+    names = sorted({e.agent_name for e in entries})
+    fields = sorted({key for e in entries for key in (e.changes or {})})
+    summary = next((e.summary for e in entries if e.summary), None)
+    if summary and summary.lower() != _singular(table).replace("_", ""):
+        label += f" ({summary})"
+    who = ", ".join(names) or "another agent"
+    changed = f" changed {', '.join(fields)}" if fields else " saved it"
+    return f"{label} is at version {now}, not {read}: {who}{changed} after you read it"
+
+
+def check_version(session: Session, record: Record, expected: int | None) -> None:
+    """Refuse an edit made against an older version of the record (`--expect-version`)."""
+    if expected is None or record.version == expected:
+        return
+    if expected < 1 or expected > record.version:
+        raise InvalidInput(
+            "expect-version", expected, f"the record is at version {record.version}"
+        )
+    table = record.__table__.name  # type: ignore[attr-defined]
+    what = changed_since(session, table, record.id, expected, record.version)
+    raise StaleEdit(f"{what}; nothing was written: show it again and redo your change")
 
 
 def _plain(value: Any) -> Any:
@@ -216,6 +354,13 @@ def _changes(obj: Record) -> dict[str, Any]:
 @event.listens_for(Session, "before_flush")
 def _audit(session: Session, _flush_context: Any, _instances: Any) -> None:
     """Record who created, changed or deleted what. Skipped when a service says so."""
+    # The version each changed record had when read: if another agent saved it since,
+    # the flush fails (StaleDataError) and Database.begin names what they changed.
+    versions_read = session.info.setdefault("versions_read", {})
+    for obj in (*session.dirty, *session.deleted):
+        version = obj.__dict__.get("version") if isinstance(obj, Record) else None
+        if version is not None:
+            versions_read[(obj.__table__.name, obj.id)] = version
     if session.info.get("audit") is False:
         return
     agent_name = session.info.get("agent") or "agent"

@@ -9,6 +9,9 @@ class CRMError(Exception):
     """Base of every failure the user should see as one clear line."""
 
     exit_code = 1
+    # True when the command may simply be run again: another agent's work got in the way
+    # and nothing was written (the command line retries these a few times on its own).
+    retriable = False
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -62,6 +65,20 @@ class Conflict(CRMError):
     exit_code = 1
 
 
+class StaleEdit(Conflict):
+    """Another agent saved the record after this command read it; nothing was written."""
+
+    def __init__(self, message: str, *, retriable: bool = False) -> None:
+        super().__init__(message)
+        self.retriable = retriable
+
+
+class SavedMeanwhile(Conflict):
+    """Another agent added the same unique thing at the same moment; nothing was written."""
+
+    retriable = True
+
+
 class ConfigError(CRMError):
     """Bad configuration: a malformed database URL, an unusable directory."""
 
@@ -72,6 +89,12 @@ class DatabaseUnavailable(CRMError):
     """The database cannot be reached or opened."""
 
     exit_code = 3
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Other agents held the database longer than this command could wait."""
+
+    retriable = True
 
 
 class SchemaOutdated(CRMError):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import random
 import sys
+import time
 from typing import Any
 
 import click
@@ -14,6 +16,10 @@ from roundup_crm.cli.registry import ALIASES, COMMANDS
 from roundup_crm.config import ENV_AGENT, ENV_DATABASE_URL, Settings
 from roundup_crm.errors import CRMError
 
+# How often a command is run again when other agents' work got in its way (a lock held
+# too long, a deadlock, a record saved under it) before the user sees the message.
+ATTEMPTS = 8
+
 
 class Failure(click.ClickException):
     """A domain error on its way out: one line on stderr, the error's own exit code."""
@@ -21,6 +27,7 @@ class Failure(click.ClickException):
     def __init__(self, error: CRMError) -> None:
         super().__init__(error.message)
         self.exit_code = error.exit_code  # type: ignore[misc]
+        self.retriable = error.retriable
 
 
 def translate_errors(func: Any) -> Any:
@@ -49,9 +56,11 @@ def _translate_database_error(exc: Exception) -> CRMError | None:
     from roundup_crm.errors import Conflict, DatabaseUnavailable
 
     if isinstance(exc, StaleDataError):
+        # Database.begin names the record and the changes; this is the fallback for work
+        # done outside it.
         return Conflict(
-            "someone else saved this record after you read it; nothing was written: "
-            "show it again and redo your change"
+            f"someone else saved this record after you read it ({exc}); nothing was "
+            "written: show it again and redo your change"
         )
     if isinstance(exc, OperationalError):
         detail = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "error"
@@ -83,7 +92,24 @@ class RoundupGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
-        return translate_errors(super().invoke)(ctx)
+        """Run the command; run it again if it lost a race with another agent.
+
+        Only while it has committed nothing: one command is one transaction, so a command
+        whose transaction was rolled back left no trace and doing it again is safe.
+        """
+        pending = (list(ctx._protected_args), list(ctx.args))
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return translate_errors(super().invoke)(ctx)
+            except Failure as failure:
+                app = ctx.obj if isinstance(ctx.obj, App) else None
+                committed = app is not None and app.has_committed
+                if not failure.retriable or committed or attempt == ATTEMPTS:
+                    raise
+            # Back off a little, at random, so the agents who collided do not collide again.
+            time.sleep(random.uniform(0.005, 0.05) * attempt)
+            ctx._protected_args, ctx.args = list(pending[0]), list(pending[1])
+        raise AssertionError("unreachable")
 
 
 @click.group(cls=RoundupGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -29,5 +29,10 @@ class App:
             self._ctx.call_on_close(self._db.dispose)
         return self._db
 
+    @property
+    def has_committed(self) -> bool:
+        """Whether this invocation has written anything yet."""
+        return self._db is not None and self._db.commits > 0
+
 
 pass_app = click.make_pass_decorator(App)

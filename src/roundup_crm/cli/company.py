@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from roundup_crm.cli.app import App, pass_app
+from roundup_crm.cli.options import expect_version_option
 from roundup_crm.cli.output import emit, emit_record, format_option
 
 
@@ -94,6 +95,7 @@ def add(
 @click.option("--add-tag", multiple=True, help="Add a tag.")
 @click.option("--remove-tag", multiple=True, help="Remove a tag.")
 @click.option("--allow-duplicate", is_flag=True, help="Allow a name that matches another.")
+@expect_version_option
 @pass_app
 def edit(
     app: App,
@@ -113,6 +115,7 @@ def edit(
     add_tag: tuple[str, ...],
     remove_tag: tuple[str, ...],
     allow_duplicate: bool,
+    expect_version: int | None,
 ) -> None:
     """Change a company's details, territories, genres or tags.
 
@@ -140,6 +143,7 @@ def edit(
             genres=change(genre, add_genre, remove_genre),
             tags=change(tag, add_tag, remove_tag),
             allow_duplicate=allow_duplicate,
+            expect_version=expect_version,
         )
         click.echo(f"updated company {changed.name} [{changed.short_id}]")
 

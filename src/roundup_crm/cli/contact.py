@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from roundup_crm.cli.app import App, pass_app
+from roundup_crm.cli.options import expect_version_option
 from roundup_crm.cli.output import emit, emit_record, format_option
 
 
@@ -94,12 +95,14 @@ def add(
 @click.option("--source", help="Where the details came from.")
 @click.option("--consent", help="given, refused, withdrawn, legitimate-interest or unknown.")
 @click.option("--allow-duplicate", is_flag=True, help="Allow an email already on file.")
+@expect_version_option
 @pass_app
 def edit(
     app: App,
     person: str,
     within: str | None,
     allow_duplicate: bool,
+    expect_version: int | None,
     **changes: str | None,
 ) -> None:
     """Change a contact's details ("" clears a field).
@@ -112,7 +115,12 @@ def edit(
 
     with app.db.begin() as session:
         changed = edit_contact(
-            session, person, changes=changes, within=within, allow_duplicate=allow_duplicate
+            session,
+            person,
+            changes=changes,
+            within=within,
+            allow_duplicate=allow_duplicate,
+            expect_version=expect_version,
         )
         click.echo(f"updated contact {changed.name} [{changed.short_id}]")
 

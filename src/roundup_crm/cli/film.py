@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from roundup_crm.cli.app import App, pass_app
+from roundup_crm.cli.options import expect_version_option
 from roundup_crm.cli.output import emit, emit_record, format_option
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,8 +101,16 @@ def add(app: App, title: str, slug: str | None, **kwargs: Any) -> None:
 @click.option("--title", help="New international title.")
 @click.option("--slug", help="New slug.")
 @film_fact_options
+@expect_version_option
 @pass_app
-def edit(app: App, film_name: str, title: str | None, slug: str | None, **kwargs: Any) -> None:
+def edit(
+    app: App,
+    film_name: str,
+    title: str | None,
+    slug: str | None,
+    expect_version: int | None,
+    **kwargs: Any,
+) -> None:
     """Change a film's facts; list options (--genre...) replace the whole list.
 
     An empty value clears a field: --logline "".
@@ -117,7 +126,14 @@ def edit(app: App, film_name: str, title: str | None, slug: str | None, **kwargs
         values["title"] = title
     values = {k: v for k, v in values.items() if v is not None}
     with app.db.begin() as session:
-        changed = edit_film(session, film_name, slug=slug, values=values, lists=lists)
+        changed = edit_film(
+            session,
+            film_name,
+            slug=slug,
+            values=values,
+            lists=lists,
+            expect_version=expect_version,
+        )
         click.echo(f"updated film {changed.slug} ({changed.title})")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from roundup_crm.cli.app import App, pass_app
+from roundup_crm.cli.options import expect_version_option
 from roundup_crm.cli.output import emit, emit_record, format_option
 
 LIST_COLUMNS = [
@@ -47,6 +48,7 @@ def opportunity() -> None:
 @click.option("--interest", help="hot, warm, cold or pass.")
 @click.option("--stage", help="Open stage for a new one or to move to (default lead).")
 @click.option("--notes", help="Free text.")
+@expect_version_option
 @pass_app
 def set_(
     app: App,
@@ -60,6 +62,7 @@ def set_(
     interest: str | None,
     stage: str | None,
     notes: str | None,
+    expect_version: int | None,
 ) -> None:
     """Create or update a buyer's open opportunity for a film.
 
@@ -84,6 +87,7 @@ def set_(
             interest=interest,
             stage=stage,
             notes=notes,
+            expect_version=expect_version,
         )
         click.echo(
             f"{'created' if created else 'updated'} opportunity {row.short_id} ({row.stage})"
@@ -139,6 +143,7 @@ def list_(
 @click.option("--company", help="With --film, instead of the id.")
 @click.option("--reason", help="Why it was lost (required for lost).")
 @click.option("--note", help="A note kept in the history.")
+@expect_version_option
 @pass_app
 def move(
     app: App,
@@ -147,6 +152,7 @@ def move(
     company: str | None,
     reason: str | None,
     note: str | None,
+    expect_version: int | None,
 ) -> None:
     """Move an opportunity to another stage; the change is kept in its history.
 
@@ -167,7 +173,9 @@ def move(
     with app.db.begin() as session:
         row = resolve(session, reference, film=film, company=company)
         before = row.stage.value
-        move_opportunity(session, row, stage, reason=reason, note=note)
+        move_opportunity(
+            session, row, stage, reason=reason, note=note, expect_version=expect_version
+        )
         click.echo(f"opportunity {row.short_id}: {before} -> {row.stage.value}")
 
 
@@ -188,8 +196,10 @@ def show(app: App, reference: str | None, film: str | None, company: str | None,
     from roundup_crm.services.pipeline import opportunity_view, resolve
 
     with app.db.begin(readonly=True) as session:
-        view = opportunity_view(session, resolve(session, reference, film=film, company=company))
+        row = resolve(session, reference, film=film, company=company)
+        view = opportunity_view(session, row)
     record = view.row.as_dict()
+    record["version"] = row.version
     record["lost_reason"] = view.lost_reason
     record["notes"] = view.notes
     if fmt == "json":

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from roundup_crm.db import check_version
 from roundup_crm.errors import Conflict, InvalidInput
 from roundup_crm.models import (
     Company,
@@ -140,9 +141,11 @@ def edit_company(
     genres: ListChange | None = None,
     tags: ListChange | None = None,
     allow_duplicate: bool = False,
+    expect_version: int | None = None,
 ) -> Company:
     """Change a company; options not given stay as they are ("" clears a field)."""
     company = find_company(session, value)
+    check_version(session, company, expect_version)
     territories = territories or ListChange()
     genres = genres or ListChange()
     tags = tags or ListChange()
@@ -307,6 +310,7 @@ def company_record(session: Session, company: Company) -> dict[str, Any]:
         "opportunities": opportunities or 0,
         "created_at": company.created_at,
         "updated_at": company.updated_at,
+        "version": company.version,
     }
 
 

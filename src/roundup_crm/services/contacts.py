@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from roundup_crm.db import check_version
 from roundup_crm.errors import Conflict, InvalidInput
 from roundup_crm.models import Company, Contact, Meeting, meeting_contacts, utcnow
 from roundup_crm.services import validate
@@ -124,9 +125,11 @@ def edit_contact(
     changes: dict[str, str | None],
     within: str | None = None,
     allow_duplicate: bool = False,
+    expect_version: int | None = None,
 ) -> Contact:
     """Change a contact; options not given stay as they are ("" clears a field)."""
     contact = find_contact(session, value, find_company(session, within) if within else None)
+    check_version(session, contact, expect_version)
     given = {k: v for k, v in changes.items() if v is not None}
     unknown = set(given) - set(CONTACT_FIELDS)
     if unknown:
@@ -231,6 +234,7 @@ def contact_record(session: Session, contact: Contact) -> dict[str, Any]:
         "last_met_at": last_met,
         "created_at": contact.created_at,
         "updated_at": contact.updated_at,
+        "version": contact.version,
     }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from roundup_crm.db import check_version
 from roundup_crm.errors import Ambiguous, InvalidInput, NotFound
 from roundup_crm.models import (
     BoxOffice,
@@ -183,9 +184,11 @@ def edit_film(
     slug: str | None = None,
     values: Mapping[str, Any] | None = None,
     lists: Mapping[str, Iterable[str]] | None = None,
+    expect_version: int | None = None,
 ) -> Film:
     """Change a film's facts; fields not given stay as they are ("" clears one)."""
     film = find_film(session, value)
+    check_version(session, film, expect_version)
     if not values and not lists and slug is None:
         raise InvalidInput("film edit", value, "nothing to change: give at least one option")
     if values and "title" in values and values["title"] == "":
@@ -290,6 +293,7 @@ def film_record(film: Film) -> dict[str, Any]:
         ],
         "created_at": film.created_at,
         "updated_at": film.updated_at,
+        "version": film.version,
     }
 
 

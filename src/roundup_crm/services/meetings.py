@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from roundup_crm.db import current_agent
+from roundup_crm.db import current_agent, hold
 from roundup_crm.errors import Conflict, InvalidInput
 from roundup_crm.models import (
     Agent,
@@ -227,6 +227,9 @@ def log_meeting(
     starts = parse_at(market_row, tz, at)
     due_on = parse_date(due, field="due", today=datetime.now(tz).date()) if due else None
     company_row = find_company(session, company)
+    # Agents logging meetings with one buyer at once would otherwise both fill in the
+    # same planned meeting, or both start an opportunity for the same film.
+    hold(session, company_row)
     contact_rows = _contacts(session, contacts, company_row)
     film_rows = _films(session, [name for name, _ in choices])
     agent = current_agent(session)
@@ -369,6 +372,7 @@ def schedule_meeting(
     tz = zone(market_row.timezone, field="market timezone")
     starts = parse_at(market_row, tz, at)
     company_row = find_company(session, company)
+    hold(session, company_row)  # two agents planning the same slot: one gets the clash
     contact_rows = _contacts(session, contacts, company_row)
     choices = _film_choices(films)
     film_rows = _films(session, [name for name, _ in choices])

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from roundup_crm.db import current_agent
+from roundup_crm.db import check_version, current_agent, hold
 from roundup_crm.errors import Conflict, InvalidInput, NotFound
 from roundup_crm.models import (
     Agent,
@@ -207,6 +207,7 @@ def set_opportunity(
     interest: str | None = None,
     stage: str | None = None,
     notes: str | None = None,
+    expect_version: int | None = None,
 ) -> tuple[Opportunity, bool]:
     """Create or update a company's open opportunity for a film. Returns (it, created)."""
     from roundup_crm.services.parsing import parse_amount, parse_currency
@@ -227,7 +228,14 @@ def set_opportunity(
     right_rows = find_rights(session, rights) if rights else None
     note_text = clean_text(notes, field="notes")
 
+    hold(session, company_row)  # one open opportunity per buyer and film, even in a race
     opportunity = latest_opportunity(session, film_row, company_row, open_only=True)
+    if opportunity is not None:
+        check_version(session, opportunity, expect_version)
+    elif expect_version is not None:
+        raise InvalidInput(
+            "expect-version", expect_version, "there is no open opportunity to edit yet"
+        )
     created = opportunity is None
     if opportunity is None:
         opportunity = start_opportunity(
@@ -270,8 +278,10 @@ def move_opportunity(
     *,
     reason: str | None = None,
     note: str | None = None,
+    expect_version: int | None = None,
 ) -> Opportunity:
     """Move to another stage, kept in the history. Lost needs a reason; won needs a deal."""
+    check_version(session, opportunity, expect_version)
     target = parse_stage(stage)
     reason_text = clean_text(reason, field="reason")
     note_text = clean_text(note, field="note")
@@ -423,6 +433,7 @@ def add_offer(
             raise InvalidInput("opportunity", "", "give an opportunity id, or --film and --company")
         film_row = find_film(session, film)
         company_row = find_company(session, company)
+        hold(session, company_row)
         found = latest_opportunity(session, film_row, company_row, open_only=True)
         row = found or start_opportunity(
             session, film=film_row, company=company_row, stage=Stage.LEAD, note="offer received"
