@@ -30,7 +30,14 @@ class InvalidInput(CRMError):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__(f"invalid {field} {value!r}: {reason}")
+        super().__init__(f"invalid {field} {_quoted(value)}: {reason}")
+
+
+def _quoted(value: object, limit: int = 80) -> str:
+    """The value as typed, cut short: a 100k-character paste is not an error message."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[: limit - 3] + "...")
+    return repr(value)
 
 
 class NotFound(CRMError):
@@ -41,7 +48,7 @@ class NotFound(CRMError):
     def __init__(self, kind: str, value: object, hint: str = "") -> None:
         self.kind = kind
         self.value = value
-        message = f"unknown {kind} {value!r}"
+        message = f"unknown {kind} {_quoted(value)}"
         super().__init__(f"{message}: {hint}" if hint else message)
 
 
@@ -56,7 +63,7 @@ class Ambiguous(CRMError):
         self.candidates = sorted(candidates)
         shown = ", ".join(self.candidates[:10])
         more = f" and {len(self.candidates) - 10} more" if len(self.candidates) > 10 else ""
-        super().__init__(f"ambiguous {kind} {value!r}: matches {shown}{more}")
+        super().__init__(f"ambiguous {kind} {_quoted(value)}: matches {shown}{more}")
 
 
 class Conflict(CRMError):

@@ -135,6 +135,8 @@ def _apply(film: Film, values: Mapping[str, Any], lists: Mapping[str, Iterable[s
             raise InvalidInput("field", field, "not a film field")
         if raw is None:
             continue
+        if raw == "" and not Film.__table__.c[field].nullable:
+            raise InvalidInput(field.replace("_", " "), raw, "is required; it cannot be cleared")
         setattr(film, field, FILM_FIELDS[field](raw) if raw != "" else None)
     for field, items in lists.items():
         if field not in FILM_LISTS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,9 +33,22 @@ def parse_date(value: str, *, field: str = "date", today: date | None = None) ->
         days = int(count) * (7 if unit == "w" else 1)
         return base + timedelta(days=days if sign == "+" else -days)
     try:
-        return date.fromisoformat(raw)
+        parsed = date.fromisoformat(raw)
     except ValueError:
         raise InvalidInput(field, value, "expected a date like 2026-02-14") from None
+    return _plausible(parsed, field, value)
+
+
+# Dates a film sale can involve. Beyond these, "0001-01-01" or "9999-12-31" is a typing
+# slip, and date arithmetic (a term in years, a day either side) would overflow.
+EARLIEST = date(1850, 1, 1)
+LATEST = date(2299, 12, 31)
+
+
+def _plausible(day: date, field: str, value: object) -> date:
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(field, value, f"must be between {EARLIEST.year} and {LATEST.year}")
+    return day
 
 
 def zone(name: str, *, field: str = "timezone") -> ZoneInfo:
@@ -68,6 +81,7 @@ def parse_datetime(
             local = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
     except ValueError:
         raise InvalidInput(field, value, "expected a time like 2026-02-14 10:30 or 10:30") from None
+    _plausible(local.date(), field, value)
     return local.astimezone(UTC)
 
 
@@ -80,7 +94,7 @@ def parse_amount(value: str | Decimal | int, *, field: str = "amount") -> Decima
         raw = raw[:-1]
     try:
         amount = Decimal(raw) * multiplier
-    except InvalidOperation:
+    except ArithmeticError:  # InvalidOperation, and Overflow for "10E999999"
         raise InvalidInput(field, value, "expected an amount like 250000 or 250k") from None
     if not amount.is_finite() or amount < 0:
         raise InvalidInput(field, value, "must be a positive amount")

@@ -290,9 +290,10 @@ def url(value: str | None, *, field: str = "url") -> str | None:
     # "javascript:alert(1)" or "file:x" has a scheme but no "//": never take it for a host.
     if "://" not in text and re.match(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", text):
         raise InvalidInput(field, value, "not an http(s) link")
-    parsed = urlparse(text if "://" in text else f"https://{text}")
     try:
-        parsed.port  # noqa: B018 - raises on a malformed port
+        # Both raise on malformed links: an unclosed "[" (IPv6 host), a port that is not one.
+        parsed = urlparse(text if "://" in text else f"https://{text}")
+        parsed.port  # noqa: B018
     except ValueError:
         raise InvalidInput(field, value, "not an http(s) link") from None
     if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in text:
