@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from roundup_crm.cli.app import App, pass_app
@@ -177,6 +179,83 @@ def show(app: App, person: str, within: str | None, fmt: str) -> None:
     with app.db.begin(readonly=True) as session:
         record = show_contact(session, person, within=within)
     emit_record(record, fmt=fmt, title=record["name"] if fmt == "table" else None)
+
+
+
+
+@contact.command("export")
+@click.argument("person", metavar="CONTACT")
+@click.option("--at", "within", metavar="COMPANY", help="Look the contact up at this company.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the JSON to this file (default: print it).",
+)
+@pass_app
+def export_person(app: App, person: str, within: str | None, output: Path | None) -> None:
+    """Write everything held about a person as JSON (a subject access request).
+
+    The contact, the meetings they attended, follow-ups and offers linked to them, screening
+    invitations, notes that mention their name or email, and audit entries about them.
+
+    Example:
+
+        roundup-crm contact export anna@nordlicht.de -o anna-becker.json
+    """
+    import json
+
+    from roundup_crm.cli.output import plain
+    from roundup_crm.services.privacy import personal_data
+
+    with app.db.begin(readonly=True) as session:
+        data = personal_data(session, person, within=within)
+    text = json.dumps(plain(data), ensure_ascii=False, indent=2)
+    if output is None:
+        click.echo(text)
+        return
+    output.write_text(text + "\n", encoding="utf-8")
+    click.echo(f"wrote everything held about {data['contact']['name']} to {output}", err=True)
+
+
+@contact.command("erase")
+@click.argument("person", metavar="CONTACT")
+@click.option("--at", "within", metavar="COMPANY", help="Look the contact up at this company.")
+@click.option(
+    "--letters",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="A folder of follow-up letters and reports to search for files naming them.",
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def erase(app: App, person: str, within: str | None, letters: Path | None, yes: bool) -> None:
+    """Erase a person's data everywhere, keeping the anonymous business facts.
+
+    Their contact details are blanked, they are taken off meeting lists, their name and
+    email are replaced by "[erased]" in notes and in the audit trail. Meetings, offers and
+    deals with their company stay. Files under --letters that name them are listed for
+    you to delete.
+
+    Example:
+
+        roundup-crm contact erase anna@nordlicht.de --letters ~/roundup/letters --yes
+    """
+    from roundup_crm.services.privacy import erase_contact
+
+    if not yes:
+        click.confirm(f"Erase everything held about {person}? This cannot be undone", abort=True)
+    with app.db.begin() as session:
+        done = erase_contact(session, person, within=within, letters=letters)
+    click.echo(
+        f"erased contact {done.short_id}: taken off {done.meetings_unlinked} meeting(s), "
+        f"{done.links_cleared} link(s) cleared, {done.notes_redacted} note(s) and "
+        f"{done.audit_scrubbed} audit entr(y/ies) redacted"
+    )
+    for path in done.letters:
+        click.echo(f"  delete: {path}")
+    for path in done.unreadable:
+        click.echo(f"  check by hand (could not be searched): {path}")
 
 
 from roundup_crm.cli.merge import contact_merge  # noqa: E402 - defined with the other merge command
