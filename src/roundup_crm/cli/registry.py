@@ -22,6 +22,36 @@ COMMANDS: dict[str, Entry] = {
     "doctor": Entry(
         "roundup_crm.cli.doctor", "doctor", "Check Pango, the Hangul font and the database."
     ),
+    "meeting": Entry(
+        "roundup_crm.cli.meeting", "meeting", "Log, schedule, list and show market meetings."
+    ),
+    "schedule": Entry(
+        "roundup_crm.cli.schedule",
+        "schedule",
+        "Show the day's plan at a market: meetings and screenings, clashes flagged.",
+    ),
+    "opportunity": Entry(
+        "roundup_crm.cli.opportunity",
+        "opportunity",
+        "Set, list, move and show opportunities (a buyer's interest in a film).",
+    ),
+    "offer": Entry(
+        "roundup_crm.cli.offer", "offer", "Record offers and counter-offers on an opportunity."
+    ),
+    "deal": Entry(
+        "roundup_crm.cli.deal", "deal", "Close, list and show deals; move them from memo to paid."
+    ),
+    "avails": Entry(
+        "roundup_crm.cli.avails",
+        "avails",
+        "Show a film's avails: territories x rights sold (to whom, until when), under offer, open.",
+    ),
+    "followup": Entry("roundup_crm.cli.followup", "followup", "Add, list and complete follow-ups."),
+    "pipeline": Entry(
+        "roundup_crm.cli.pipeline",
+        "pipeline",
+        "Show the pipeline board: opportunities by stage, with counts and value.",
+    ),
     "film": Entry(
         "roundup_crm.cli.film", "film", "Add, edit, list and show films in the catalogue."
     ),
@@ -58,4 +88,4 @@ COMMANDS: dict[str, Entry] = {
     ),
 }
 
-ALIASES: dict[str, str] = {}
+ALIASES: dict[str, str] = {"interest": "opportunity"}
