@@ -525,22 +525,21 @@ def _market_at(session: Session, film: Film, market: Market, *, sheet: bool) -> 
 def _availability(session: Session, film: Film, lang: str, today: date) -> Availability:
     """Open territories (every right but remake, not under offer) in group names."""
     from roundup_crm.services.avails import available_countries
-    from roundup_crm.services.territories import country_codes
+    from roundup_crm.services.territories import CountryExpander
 
     open_codes = set(available_countries(session, film, on=today))
     all_codes = set(
         session.scalars(select(Territory.code).where(Territory.kind == TerritoryKind.COUNTRY))
     )
-    groups = session.scalars(
-        select(Territory).where(Territory.kind == TerritoryKind.GROUP).order_by(Territory.name)
-    ).all()
-    words = labels(lang)
-    group_names = words.get("groups", {})
-    members = [
-        (str(group_names.get(g.code, g.name)), frozenset(country_codes(session, [g])))
-        for g in groups
+    expand = CountryExpander(session)
+    group_names = labels(lang).get("groups", {})
+    groups = [
+        (str(group_names.get(code, name)), expand(code))
+        for code, name in session.execute(
+            select(Territory.code, Territory.name).where(Territory.kind == TerritoryKind.GROUP)
+        )
     ]
-    return summarise_availability(open_codes, all_codes, members, lang=lang, as_of=today)
+    return summarise_availability(open_codes, all_codes, groups, lang=lang, as_of=today)
 
 
 def summarise_availability(

@@ -163,3 +163,38 @@ def refused_summary(documents: Iterable[Document]) -> str | None:
         f"warning: not fetched{where} (only files in the template and asset folders are "
         f"used): {', '.join(shown[:5])}{more}"
     )
+
+
+def write_documents(documents: Iterable[Document], folder: Path) -> list[Path]:
+    """Write each document under its default name in `folder` (created if missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for document in documents:
+        target = folder / document.filename
+        target.write_bytes(document.content)
+        written.append(target)
+    return written
+
+
+DEMO_FILM = "the-roundup-punishment"
+DEMO_REQUESTS = (Request("en"), Request("ko"), Request("en", sheet=True))
+
+
+def demo_presskits(
+    session: Session, *, company: SalesCompany | None, assets_dir: Path | None = None
+) -> list[tuple[Request, PressKit]]:
+    """The demo's documents: Punishment's press kit in English and Korean, its sales sheet.
+
+    Signed by the user's own company when config.toml has one, else by the demo's
+    sales company with the demo's agents as contacts.
+    """
+    from roundup_crm.services.demo import AGENTS, DEMO_COMPANY
+
+    return read_presskits(
+        session,
+        [DEMO_FILM],
+        requests=DEMO_REQUESTS,
+        company=company or DEMO_COMPANY,
+        contacts=() if company else tuple(agent[0] for agent in AGENTS),
+        assets_dir=assets_dir,
+    )
