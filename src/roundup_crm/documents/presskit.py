@@ -54,8 +54,9 @@ ROLE_ORDER = (
     CreditRole.OTHER,
 )
 KEY_CAST = 4  # names on the cover and the sales sheet
-SHEET_SCREENINGS = 6  # market screenings a one-page sheet has room for
-SHEET_LOGLINE = 420  # characters of logline a one-page sheet has room for
+SHEET_SCREENINGS = 4  # market screenings a one-page sheet has room for
+SHEET_LOGLINE = 240  # characters of logline a one-page sheet has room for
+SHEET_LAURELS = 2
 
 
 @dataclass(frozen=True)
@@ -322,9 +323,9 @@ def load_presskit(
         cast=tuple(by_role.get(CreditRole.CAST, [])),
         profiles=profiles,
         credits=full_credits,
-        specs=_specs(film, lang, words),
+        specs=_specs(film, lang, words, sheet=sheet),
         festivals=entries,
-        laurels=tuple(sorted(entries, key=lambda e: not e.won)[:4]),
+        laurels=tuple(sorted(entries, key=lambda e: not e.won)[: SHEET_LAURELS if sheet else 4]),
         quotes=tuple(Quote(q.quote, q.source) for q in quotes),
         box_office=tuple(
             BoxOfficeFact(
@@ -410,7 +411,14 @@ def _genre(genre: str, words: Mapping[str, Any]) -> str:
     return str(known.get(genre.strip().lower(), genre.strip().capitalize()))
 
 
-def _specs(film: Film, lang: str, words: Mapping[str, Any]) -> tuple[Fact, ...]:
+# What a buyer scans a one-page sheet for; the press kit lists every spec.
+SHEET_SPECS = ("spec_runtime", "spec_year", "spec_country", "spec_language", "spec_genre",
+               "spec_format", "spec_status")
+
+
+def _specs(
+    film: Film, lang: str, words: Mapping[str, Any], *, sheet: bool = False
+) -> tuple[Fact, ...]:
     facts = [
         ("spec_runtime", words["minutes"].format(n=film.runtime_minutes)
          if film.runtime_minutes else None),
@@ -426,7 +434,11 @@ def _specs(film: Film, lang: str, words: Mapping[str, Any]) -> tuple[Fact, ...]:
         ("spec_status", None if film.status == FilmStatus.RELEASED
          else words[f"status_{film.status.value.replace('-', '_')}"]),
     ]
-    return tuple(Fact(words[key], value) for key, value in facts if value)
+    return tuple(
+        Fact(words[key], value)
+        for key, value in facts
+        if value and (not sheet or key in SHEET_SPECS)
+    )
 
 
 def country_name(code: str, lang: str) -> str:
