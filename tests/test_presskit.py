@@ -13,8 +13,17 @@ from sqlalchemy.orm import Session
 
 from roundup_crm.db import Database
 from roundup_crm.documents.presskit import current_market, fold_groups, summarise_availability
-from roundup_crm.models import Company, CompanyType, Credit, CreditRole, FestivalEntry, Film
-from roundup_crm.models import Market, Territory, TerritoryKind
+from roundup_crm.models import (
+    Company,
+    CompanyType,
+    Credit,
+    CreditRole,
+    FestivalEntry,
+    Film,
+    Market,
+    Territory,
+    TerritoryKind,
+)
 from roundup_crm.services.presskit import (
     PressKitRenderer,
     Request,
@@ -169,9 +178,7 @@ def test_a_film_with_only_a_title_gets_a_short_clean_kit(session: Session, asset
     assert pages(out[Request("en", sheet=True)]) == 1
 
 
-def test_the_sheet_stays_on_one_page_with_far_too_much_data(
-    session: Session, assets: Path
-) -> None:
+def test_the_sheet_stays_on_one_page_with_far_too_much_data(session: Session, assets: Path) -> None:
     film = add_film(session, assets_dir=assets, market_on=TODAY, extra_cast=30, deals=False)
     film.logline = "An unstoppable detective keeps going. " * 60
     film.title = "The Roundup: Punishment, the Extended International Festival Edition Title"
@@ -193,7 +200,9 @@ def test_the_sheet_stays_on_one_page_with_far_too_much_data(
             for i in range(8)
         ),
     )
-    out = render(session, assets, Request("en", sheet=True), Request("ko", sheet=True), company=many)
+    out = render(
+        session, assets, Request("en", sheet=True), Request("ko", sheet=True), company=many
+    )
     for data in out.values():
         assert pages(data) == 1
     text = pdf_text(out[Request("en", sheet=True)])
@@ -209,7 +218,10 @@ def test_availability_folds_whole_groups_and_reads_from_the_short_side() -> None
         ("World", frozenset(everywhere)),
     ]
     summary = summarise_availability(
-        {"DE", "AT", "CH", "LI", "LU", "BE", "NL", "C1"}, everywhere, groups, lang="en",
+        {"DE", "AT", "CH", "LI", "LU", "BE", "NL", "C1"},
+        everywhere,
+        groups,
+        lang="en",
         as_of=TODAY,
     )
     assert not summary.excluding
@@ -274,12 +286,12 @@ def test_credits_without_korean_fall_back_to_english(database: Database) -> None
     assert kit.title.primary == "F"
 
 
-def test_without_a_configured_company_there_are_no_contacts(
-    session: Session, assets: Path
-) -> None:
+def test_without_a_configured_company_there_are_no_contacts(session: Session, assets: Path) -> None:
     # A sales agent among the buyers is not us: our details come from config only.
     session.add(
-        Company(name="Other Sales", match_key=match_key("Other Sales"), type=CompanyType.SALES_AGENT)
+        Company(
+            name="Other Sales", match_key=match_key("Other Sales"), type=CompanyType.SALES_AGENT
+        )
     )
     add_film(session, assets_dir=assets)
     kit = read_presskits(session, [FILM.slug], requests=[Request("en")], today=TODAY)[0][1]

@@ -167,8 +167,12 @@ def test_user_templates_override_one_file_and_fall_back_for_the_rest(
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(
-    cli: Cli, database: Database, data_dir: Path, tmp_path: Path,
-    args: tuple[str, ...], message: str,
+    cli: Cli,
+    database: Database,
+    data_dir: Path,
+    tmp_path: Path,
+    args: tuple[str, ...],
+    message: str,
 ) -> None:
     with database.begin() as session:
         add_film(session, deals=False)
@@ -178,9 +182,7 @@ def test_bad_input_exits_2_and_writes_nothing(
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_a_broken_config_file_is_named(
-    sqlite_cli: Cli, data_dir: Path, tmp_path: Path
-) -> None:
+def test_a_broken_config_file_is_named(sqlite_cli: Cli, data_dir: Path, tmp_path: Path) -> None:
     database = Database(sqlite_cli.url)
     with database.begin() as session:
         session.add(Film(slug="f", title="F"))
@@ -195,9 +197,7 @@ def test_a_broken_config_file_is_named(
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_several_documents_need_a_folder(
-    sqlite_cli: Cli, data_dir: Path, tmp_path: Path
-) -> None:
+def test_several_documents_need_a_folder(sqlite_cli: Cli, data_dir: Path, tmp_path: Path) -> None:
     target = tmp_path / "one.pdf"
     target.write_bytes(b"keep me")
     result = sqlite_cli("presskit", "--all", "-o", str(target), expect=2)

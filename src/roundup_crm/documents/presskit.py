@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -235,10 +236,8 @@ class PressKit:
 
     @property
     def keywords(self) -> str:
-        return ", ".join(
-            [self.international_title, *([self.original_title] if self.original_title else [])]
-            + [*([self.series] if self.series else []), *self.genres]
-        )
+        words = [self.international_title, self.original_title, self.series, *self.genres]
+        return ", ".join(w for w in words if w)
 
 
 def load_presskit(
@@ -412,16 +411,25 @@ def _genre(genre: str, words: Mapping[str, Any]) -> str:
 
 
 # What a buyer scans a one-page sheet for; the press kit lists every spec.
-SHEET_SPECS = ("spec_runtime", "spec_year", "spec_country", "spec_language", "spec_genre",
-               "spec_format", "spec_status")
+SHEET_SPECS = (
+    "spec_runtime",
+    "spec_year",
+    "spec_country",
+    "spec_language",
+    "spec_genre",
+    "spec_format",
+    "spec_status",
+)
 
 
 def _specs(
     film: Film, lang: str, words: Mapping[str, Any], *, sheet: bool = False
 ) -> tuple[Fact, ...]:
     facts = [
-        ("spec_runtime", words["minutes"].format(n=film.runtime_minutes)
-         if film.runtime_minutes else None),
+        (
+            "spec_runtime",
+            words["minutes"].format(n=film.runtime_minutes) if film.runtime_minutes else None,
+        ),
         ("spec_year", str(film.year) if film.year else None),
         ("spec_country", country_name(film.country, lang) if film.country else None),
         ("spec_language", ", ".join(language_name(code, lang) for code in film.languages or ())),
@@ -431,8 +439,12 @@ def _specs(
         ("spec_sound", film.sound),
         ("spec_format", film.format),
         ("spec_production", ", ".join(film.production_companies or ())),
-        ("spec_status", None if film.status == FilmStatus.RELEASED
-         else words[f"status_{film.status.value.replace('-', '_')}"]),
+        (
+            "spec_status",
+            None
+            if film.status == FilmStatus.RELEASED
+            else words[f"status_{film.status.value.replace('-', '_')}"],
+        ),
     ]
     return tuple(
         Fact(words[key], value)
@@ -492,6 +504,7 @@ def _link(kind: str, url: str) -> Link:
     return Link(kind=kind, url=url, clickable=clickable, qr=qr_code(url) if clickable else None)
 
 
+@lru_cache(maxsize=256)
 def qr_code(url: str) -> str:
     """The link as a QR code: an SVG data: URI (fetched by nobody, drawn as vectors)."""
     import segno
