@@ -41,9 +41,10 @@ email = "jiwon.kim@seoulscreen.example"
 
 
 def build(folder: Path, films: int) -> str:
+    from tests.presskit_films import FILM, add_film
+
     from roundup_crm import migrate
     from roundup_crm.db import Database
-    from tests.presskit_films import FILM, add_film
 
     url = f"sqlite:///{folder / 'roundup.db'}"
     database = Database(url, agent="bench")
@@ -126,9 +127,7 @@ def main() -> None:
         print(f"\nratio presskit / weasyprint: {mine / peer:.2f} (target <= 1.25)")
 
         batch_dir = folder / "batch"
-        total = timed(
-            [str(BIN / "roundup-crm"), "presskit", "--all", "-o", str(batch_dir)], env
-        )
+        total = timed([str(BIN / "roundup-crm"), "presskit", "--all", "-o", str(batch_dir)], env)
         print(f"\npresskit --all, {args.films} films: {total:.2f} s wall")
         per_doc = in_process_batch(url, folder, batch_dir)
         rest = per_doc[1:]

@@ -14,7 +14,6 @@ import jinja2
 from roundup_crm.documents.environment import make_environment, render_html, template_roots
 from roundup_crm.documents.fetcher import SafeFetcher
 
-
 _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="(file:[^"<>]+)">\n?')
 
 
@@ -68,9 +67,7 @@ class Renderer:
             html_for_layout, stylesheets = self._parsed_stylesheets(html)
             document = HTML(
                 string=html_for_layout, base_url=self.base_url, url_fetcher=fetcher
-            ).render(
-                font_config=self.fonts, cache=self._css_cache, stylesheets=stylesheets
-            )
+            ).render(font_config=self.fonts, cache=self._css_cache, stylesheets=stylesheets)
             pdf = document.write_pdf()
         finally:
             logger.setLevel(level)
