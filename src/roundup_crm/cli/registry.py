@@ -21,6 +21,14 @@ COMMANDS: dict[str, Entry] = {
     "doctor": Entry(
         "roundup_crm.cli.doctor", "doctor", "Check Pango, the Hangul font and the database."
     ),
+    "fx": Entry(
+        "roundup_crm.cli.fx", "fx", "Record and list the exchange rates reports convert with."
+    ),
+    "report": Entry(
+        "roundup_crm.cli.report",
+        "report",
+        "Weekly pipeline reports, market reports and post-market follow-up letters.",
+    ),
 }
 
 ALIASES: dict[str, str] = {}
