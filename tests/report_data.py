@@ -80,20 +80,24 @@ def _rights(session: Session, *codes: str) -> list[Right]:
     return [found[c] for c in codes]
 
 
-def build_world(session: Session) -> World:
+def build_world(session: Session, copy: int = 0) -> World:
+    """The world; `copy` > 0 adds another one under new names (same dates, no new rate),
+    to grow the data without changing its shape."""
     session.info["audit"] = False
-    ana = Agent(name="ana", full_name="Ana Kim", email="ana@seoulscreen.example",
+    tag = f" {copy}" if copy else ""
+    slug = f"-{copy}" if copy else ""
+    ana = Agent(name=f"ana{slug}", full_name="Ana Kim", email="ana@seoulscreen.example",
                 title="Head of International Sales")
-    ben = Agent(name="ben", full_name="Ben Park", email="ben@seoulscreen.example",
+    ben = Agent(name=f"ben{slug}", full_name="Ben Park", email="ben@seoulscreen.example",
                 title="Sales Manager")
-    outlaws = Film(slug="the-outlaws", title="The Outlaws", year=2017,
+    outlaws = Film(slug=f"the-outlaws{slug}", title=f"The Outlaws{tag}", year=2017,
                    screener_url="https://screeners.example/outlaws", screener_password="efm26")
-    roundup4 = Film(slug="the-roundup-punishment", title="The Roundup: Punishment", year=2024,
+    roundup4 = Film(slug=f"the-roundup-punishment{slug}", title=f"The Roundup: Punishment{tag}", year=2024,
                     screener_url="https://screeners.example/roundup4")
 
     def company(name: str, country: str, *buys_for: str,
                 type: CompanyType = CompanyType.THEATRICAL) -> Company:
-        row = Company(name=name, match_key=match_key(name), country=country, type=type)
+        row = Company(name=name + tag, match_key=match_key(name + tag), country=country, type=type)
         row.territories = _territories(session, *buys_for)
         return row
 
@@ -102,12 +106,15 @@ def build_world(session: Session) -> World:
     kadokawa = company("Kadokawa", "JP", "JP")
     madman = company("Madman Entertainment", "AU", "AU", "NZ")
     capelight = company("Capelight Pictures", "DE", "DE", type=CompanyType.HOME_ENTERTAINMENT)
-    efm = Market(name="EFM 2026", city="Berlin", venue="Gropius Bau",
+    efm = Market(name=f"EFM 2026{tag}", city="Berlin", venue="Gropius Bau",
                  starts_on=date(2026, 2, 12), ends_on=date(2026, 2, 18),
                  timezone="Europe/Berlin", stand="Gropius Bau #42")
     session.add_all([ana, ben, outlaws, roundup4, splendid, wellgo, kadokawa, madman,
                      capelight, efm])
-    session.add(ExchangeRate(base="EUR", quote="USD", rate=Decimal("1.10"), on=date(2026, 2, 1)))
+    if not copy:
+        session.add(
+            ExchangeRate(base="EUR", quote="USD", rate=Decimal("1.10"), on=date(2026, 2, 1))
+        )
     session.flush()
 
     def opportunity(film: Film, company: Company, stage: Stage, interest: Interest | None,

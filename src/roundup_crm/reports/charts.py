@@ -73,16 +73,23 @@ class Chart:
         return not self.bars
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 x 10^k at or above `value` (a readable axis maximum)."""
+def nice_step(value: float, *, integer: bool = False) -> float:
+    """A readable tick step near `value`: 1, 2, 2.5 or 5 x 10^k (whole numbers for counts)."""
     if value <= 0:
         return 1.0
     exponent = math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    steps = (1, 2, 5, 10) if integer else (1, 2, 2.5, 5, 10)
+    for step in steps:
         candidate = step * 10**exponent
-        if candidate >= value * (1 - 1e-9):
+        if candidate >= value * (1 - 1e-9) and (not integer or candidate >= 1):
             return float(candidate)
     return float(10 ** (exponent + 1))
+
+
+def scale(maximum: float, *, integer: bool = False, ticks: int = 4) -> tuple[float, float]:
+    """(axis maximum, tick step) so that the largest bar nearly fills the plot."""
+    step = max(nice_step(maximum / ticks, integer=integer), 1.0 if integer else 0.0) or 1.0
+    return step * max(math.ceil(maximum / step - 1e-9), 1), step
 
 
 def compact(value: float | Decimal, currency: str | None = None) -> str:
@@ -97,14 +104,16 @@ def compact(value: float | Decimal, currency: str | None = None) -> str:
     return str(format_compact_decimal(number, locale="en_GB", fraction_digits=1))
 
 
-def _ticks(maximum: float, currency: str | None, plot_left: float, plot_width: float) -> tuple[Tick, ...]:
-    steps = 4
+def _ticks(
+    maximum: float, step: float, currency: str | None, plot_left: float, plot_width: float
+) -> tuple[Tick, ...]:
+    count = round(maximum / step)
     return tuple(
         Tick(
-            x=round(plot_left + plot_width * i / steps, 1),
-            label=compact(maximum * i / steps, currency) if i else "0",
+            x=round(plot_left + plot_width * i / count, 1),
+            label=compact(step * i, currency) if i else "0",
         )
-        for i in range(steps + 1)
+        for i in range(count + 1)
     )
 
 
@@ -129,7 +138,8 @@ def bar_chart(
         values = [*values[: top - 1], (f"{others_label} ({len(rest)})", folded)]
     plot_left = LABEL_WIDTH
     plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    maximum = nice_ceiling(max((sum(v) for _, v in values), default=0.0))
+    integer = currency is None
+    maximum, step = scale(max((sum(v) for _, v in values), default=0.0), integer=integer)
     bars = []
     for index, (label, parts) in enumerate(values):
         y = TOP + index * (BAR_HEIGHT + GAP)
@@ -158,7 +168,7 @@ def bar_chart(
         plot_width=plot_width,
         axis_y=axis_y,
         bars=tuple(bars),
-        ticks=_ticks(maximum, currency, plot_left, plot_width) if values else (),
+        ticks=_ticks(maximum, step, currency, plot_left, plot_width) if values else (),
         legend=tuple(series) if len(series) > 1 else (),
         note=note,
     )

@@ -99,7 +99,8 @@ class Rate:
         if self.on is None:
             return f"{self.source} = {self.target}"
         path = f" via {self.via}" if self.via else ""
-        return f"1 {self.source} = {self.factor.normalize():f} {self.target}{path} ({self.on})"
+        factor = self.factor.quantize(Decimal("0.000001")).normalize()
+        return f"1 {self.source} = {factor:f} {self.target}{path} (rate of {self.on})"
 
 
 @dataclass(frozen=True)
