@@ -37,7 +37,9 @@ def world_db(database: Database) -> Database:
 def countries(session: Session) -> int:
     return int(
         session.scalar(
-            select(func.count()).select_from(Territory).where(Territory.kind == TerritoryKind.COUNTRY)
+            select(func.count())
+            .select_from(Territory)
+            .where(Territory.kind == TerritoryKind.COUNTRY)
         )
         or 0
     )
@@ -50,14 +52,23 @@ def test_figures_match_the_hand_computed_ones(world_db: Database) -> None:
     assert report.period.as_of == date(2026, 2, 16)
     assert report.moves.total == 5
     assert dict(report.moves_by_stage) == {
-        "pitched": 1, "offer": 1, "negotiating": 1, "won": 1, "lost": 1,
+        "pitched": 1,
+        "offer": 1,
+        "negotiating": 1,
+        "won": 1,
+        "lost": 1,
     }
     first = report.moves.rows[0]
     assert (first.buyer, first.from_stage, first.to_stage, first.agent) == (
-        "Splendid Film", "offer", "negotiating", "Ana Kim",
+        "Splendid Film",
+        "offer",
+        "negotiating",
+        "Ana Kim",
     )
     assert report.new_offers.total == 5
-    offers = {t.currency: (t.amount, t.count, t.converted) for t in report.new_offer_totals.by_currency}
+    offers = {
+        t.currency: (t.amount, t.count, t.converted) for t in report.new_offer_totals.by_currency
+    }
     assert offers == {
         "EUR": (Decimal("330000.00"), 2, Decimal("330000.00")),
         "USD": (Decimal("400000.00"), 1, Decimal("363636.36")),
@@ -85,21 +96,27 @@ def test_figures_match_the_hand_computed_ones(world_db: Database) -> None:
     assert by_buyer["Splendid Film"].offer == Decimal("180000.00")  # latest buyer offer
     assert by_buyer["Splendid Film"].days_open == 1
     assert by_buyer["Well Go USA"].days_open == 6
-    assert by_buyer["Well Go USA"].rights == "SVOD, Home video" or "SVOD" in by_buyer["Well Go USA"].rights
+    assert set(by_buyer["Well Go USA"].rights.split(", ")) == {"SVOD", "Home video"}
     assert by_buyer["Kadokawa"].territory == "Japan"  # the buyer's own territory
-    assert [o.buyer for o in report.outstanding.rows][0] == "Well Go USA"  # largest in EUR
+    assert report.outstanding.rows[0].buyer == "Well Go USA"  # largest in EUR
     assert [(h.buyer, h.film) for h in report.hot.rows] == [
         ("Capelight Pictures", "The Roundup: Punishment")
     ]
     assert [(a.agent, a.count) for a in report.overdue] == [("Ben Park", 2), ("Ana Kim", 1)]
     assert [f.title for f in report.overdue[1].items] == ["Send screener link"]
     assert [(m.market, m.meetings, m.buyers) for m in report.meetings] == [
-        ("EFM 2026", 3, 3), ("(no market)", 1, 1),
+        ("EFM 2026", 3, 3),
+        ("(no market)", 1, 1),
     ]
     funnel = {s.stage: s.count for s in report.funnel}
     assert funnel == {
-        "lead": 0, "pitched": 1, "screener-sent": 0, "offer": 2, "negotiating": 1,
-        "won": 1, "lost": 1,
+        "lead": 0,
+        "pitched": 1,
+        "screener-sent": 0,
+        "offer": 2,
+        "negotiating": 1,
+        "won": 1,
+        "lost": 1,
     }
     shares = {t.territory: (t.sold, t.offered) for t in report.territories}
     assert shares["German-speaking Europe"] == (Decimal(120000), Decimal(180000))

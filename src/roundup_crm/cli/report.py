@@ -134,9 +134,7 @@ def weekly(
 
     kind = _format_for(fmt, output)
     with app.db.begin(readonly=True) as session:
-        data = build(
-            session, week=week, since=since, until=until, film=film, currency=currency
-        )
+        data = build(session, week=week, since=since, until=until, film=film, currency=currency)
     default_name = f"weekly-report-{data.period.label}.pdf"
     if kind in ("pdf", "html"):
         rendered = Documents(templates).weekly(data, fmt=kind, author=app.settings.agent)

@@ -98,9 +98,7 @@ def compact(value: float | Decimal, currency: str | None = None) -> str:
 
     number = float(value)
     if currency:
-        return str(
-            format_compact_currency(number, currency, locale="en_GB", fraction_digits=1)
-        )
+        return str(format_compact_currency(number, currency, locale="en_GB", fraction_digits=1))
     return str(format_compact_decimal(number, locale="en_GB", fraction_digits=1))
 
 

@@ -9,7 +9,7 @@ to SQL as small VALUES tables rather than applied row by row in Python.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -20,7 +20,6 @@ from sqlalchemy import (
     String,
     column,
     func,
-    literal,
     select,
     values,
 )
@@ -30,10 +29,8 @@ from sqlalchemy.sql import ColumnElement
 from roundup_crm.errors import InvalidInput
 from roundup_crm.models import (
     Company,
-    Opportunity,
     Territory,
     TerritoryKind,
-    TerritoryMember,
     company_territories,
     opportunity_territories,
 )
@@ -129,9 +126,7 @@ class Totals:
         return not self.missing
 
 
-def totals(
-    converter: Converter, rows: Iterable[tuple[str, Decimal | None, int]]
-) -> Totals:
+def totals(converter: Converter, rows: Iterable[tuple[str, Decimal | None, int]]) -> Totals:
     """(currency, amount, count) rows, summed per currency in SQL, into Totals."""
     merged: dict[str, tuple[Decimal, int]] = {}
     for currency, amount, count in rows:
@@ -200,7 +195,9 @@ def opportunity_scope(opportunities: Any) -> Any:
             opportunities.c.film_id,
             Territory.code.label("code"),
         )
-        .join(opportunity_territories, opportunity_territories.c.opportunity_id == opportunities.c.id)
+        .join(
+            opportunity_territories, opportunity_territories.c.opportunity_id == opportunities.c.id
+        )
         .join(Territory, Territory.id == opportunity_territories.c.territory_id)
     )
     has_own = (
@@ -282,4 +279,3 @@ class Labelled:
 
 def pairs(mapping: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(mapping.items(), key=lambda kv: (-kv[1], kv[0])))
-

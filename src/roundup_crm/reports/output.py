@@ -44,8 +44,7 @@ def weekly_charts(report: WeeklyReport) -> dict[str, Chart]:
         currency=cur,
         top=10,
         others_label="Other territories",
-        note="An amount covering several territories is shared equally between them."
-        + excluded,
+        note="An amount covering several territories is shared equally between them." + excluded,
     )
     return {"funnel": funnel, "territories": territories}
 
@@ -120,8 +119,18 @@ def weekly_tables(report: WeeklyReport) -> list[Table]:
         Table(
             "deals",
             "Deals closed",
-            ("signed", "film", "buyer", "territories", "mg", "currency", conv, "term_start",
-             "term_end", "agent"),
+            (
+                "signed",
+                "film",
+                "buyer",
+                "territories",
+                "mg",
+                "currency",
+                conv,
+                "term_start",
+                "term_end",
+                "agent",
+            ),
             tuple(
                 {
                     "signed": d.signed_on,
@@ -157,9 +166,17 @@ def weekly_tables(report: WeeklyReport) -> list[Table]:
         Table(
             "films",
             "Where each film stands",
-            ("film", "countries_sold", "countries_under_offer", "countries_open", "live_deals",
-             "open_opportunities", f"mg_closed_{cur.lower()}",
-             f"offers_outstanding_{cur.lower()}", "missing_rates"),
+            (
+                "film",
+                "countries_sold",
+                "countries_under_offer",
+                "countries_open",
+                "live_deals",
+                "open_opportunities",
+                f"mg_closed_{cur.lower()}",
+                f"offers_outstanding_{cur.lower()}",
+                "missing_rates",
+            ),
             tuple(
                 {
                     "film": f.title,
@@ -178,8 +195,20 @@ def weekly_tables(report: WeeklyReport) -> list[Table]:
         Table(
             "outstanding",
             "Offers outstanding",
-            ("buyer", "film", "territory", "rights", "offer", "currency", conv, "ask", "take",
-             "price_currency", "days_open", "under_take"),
+            (
+                "buyer",
+                "film",
+                "territory",
+                "rights",
+                "offer",
+                "currency",
+                conv,
+                "ask",
+                "take",
+                "price_currency",
+                "days_open",
+                "under_take",
+            ),
             tuple(
                 {
                     "buyer": o.buyer,

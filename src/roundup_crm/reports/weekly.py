@@ -305,8 +305,7 @@ class _Query:
         self.missing: set[str] = set()
         self.currencies = set(
             session.scalars(
-                select(Deal.currency)
-                .union(select(Offer.currency), select(Opportunity.currency))
+                select(Deal.currency).union(select(Offer.currency), select(Opportunity.currency))
             ).all()
         ) - {None}
         self.fx = factor_table(converter, self.currencies)
@@ -617,9 +616,10 @@ class _Query:
             sort: tuple[Any, ...] = (top.c.film_id, top.c.n)
         else:
             top = query.order_by(*order).limit(OUTSTANDING_SHOWN).subquery()
-            top_value = top.c.amount * select(fx.c.factor).where(
-                fx.c.currency == top.c.currency
-            ).scalar_subquery()
+            top_value = (
+                top.c.amount
+                * select(fx.c.factor).where(fx.c.currency == top.c.currency).scalar_subquery()
+            )
             sort = (top_value.is_(None), top_value.desc(), top.c.offered_on, top.c.opportunity_id)
         return self.session.execute(
             select(
@@ -677,8 +677,7 @@ class _Query:
                 Opportunity.take.is_not(None),
                 case(
                     (same, latest.c.amount < Opportunity.take),
-                    else_=latest.c.amount * fx_offer.c.factor
-                    < Opportunity.take * fx_take.c.factor,
+                    else_=latest.c.amount * fx_offer.c.factor < Opportunity.take * fx_take.c.factor,
                 ),
             )
         )
@@ -831,7 +830,9 @@ class _Query:
             for film_id, found in grouped.items()
         }
 
-    def positions(self) -> tuple[tuple[FilmPosition, ...], Totals, Section[Outstanding], Totals, int]:
+    def positions(
+        self,
+    ) -> tuple[tuple[FilmPosition, ...], Totals, Section[Outstanding], Totals, int]:
         latest = self.latest_offers()
         film_rows = self.film_positions(latest)
         mg, offered = self.film_money(latest)
@@ -841,9 +842,7 @@ class _Query:
             film_offered = totals(self.converter, offered.get(row["id"], []))
             prepared.append((row, film_mg, film_offered))
         # The films with the most business get a detailed block; the rest a table row.
-        ranked = sorted(
-            prepared, key=lambda p: (-(p[1].converted + p[2].converted), p[0]["title"])
-        )
+        ranked = sorted(prepared, key=lambda p: (-(p[1].converted + p[2].converted), p[0]["title"]))
         detailed = [p[0]["id"] for p in ranked[:FILMS_IN_DETAIL] if p[1].count or p[2].count]
         sold = self.sold_rows(detailed)
         under: dict[Any, list[Outstanding]] = defaultdict(list)
@@ -872,9 +871,7 @@ class _Query:
         all_mg = self.totals(r for rows in mg.values() for r in rows)
         all_offered = self.totals(r for rows in offered.values() for r in rows)
         top = self.outstanding_rows(latest, per_film=False, films=[])
-        outstanding = Section(
-            tuple(self.outstanding(r) for r in top), top[0].total if top else 0
-        )
+        outstanding = Section(tuple(self.outstanding(r) for r in top), top[0].total if top else 0)
         return films, all_mg, outstanding, all_offered, self.under_take_count(latest)
 
     # --- people to chase ----------------------------------------------------------------
@@ -929,9 +926,7 @@ class _Query:
 
     def overdue(self) -> tuple[AgentOverdue, ...]:
         as_of = self.period.as_of
-        company_id = func.coalesce(
-            FollowUp.company_id, Meeting.company_id, Opportunity.company_id
-        )
+        company_id = func.coalesce(FollowUp.company_id, Meeting.company_id, Opportunity.company_id)
         film_scope: Any = literal(True)
         if self.film_id is not None:
             film_scope = or_(
@@ -1173,4 +1168,3 @@ def weekly_report(
         funnel=funnel,
         territories=territories,
     )
-
