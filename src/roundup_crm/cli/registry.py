@@ -25,6 +25,11 @@ COMMANDS: dict[str, Entry] = {
     "fx": Entry(
         "roundup_crm.cli.fx", "fx", "Record and list the exchange rates reports convert with."
     ),
+    "presskit": Entry(
+        "roundup_crm.cli.presskit",
+        "presskit",
+        "Make a film's press kit or one-page sales sheet, in English or Korean.",
+    ),
     "report": Entry(
         "roundup_crm.cli.report",
         "report",
