@@ -152,3 +152,184 @@ def weekly(
         for line in data.missing_rates:
             click.echo(f"warning: {line}", err=True)
         _tables(weekly_tables(data))
+
+
+@report.command("market")
+@click.argument("market")
+@click.option("--currency", default="EUR", show_default=True, help="Reporting currency.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write.")
+@format_choice
+@templates_option
+@pass_app
+def market_(
+    app: App,
+    market: str,
+    currency: str,
+    output: Path | None,
+    fmt: str | None,
+    templates: Path | None,
+) -> None:
+    """Write the report of one market: meetings, buyers, films, offers, deals, follow-ups.
+
+    Example:
+
+        roundup-crm report market "EFM 2026" -o efm-2026.pdf
+    """
+    from roundup_crm.reports.output import to_data
+    from roundup_crm.services.reports import Documents
+    from roundup_crm.services.reports import market as build
+
+    kind = _format_for(fmt, output)
+    with app.db.begin(readonly=True) as session:
+        data = build(session, market=market, currency=currency)
+    slug = "".join(c if c.isalnum() else "-" for c in data.market.name.lower()).strip("-")
+    default_name = f"market-report-{slug}.pdf"
+    if kind in ("pdf", "html"):
+        rendered = Documents(templates).market(data, fmt=kind, author=app.settings.agent)
+        _deliver(rendered, output, default_name, kind)
+    elif kind == "json":
+        _deliver(_json(to_data(data)), output, default_name, kind)
+    else:
+        rows = _market_rows(data)
+        if kind == "csv":
+            _deliver(
+                _csv(["section", "item", "count", "amount", "currency"], rows),
+                output,
+                default_name,
+                kind,
+            )
+        else:
+            click.echo(data.title)
+            emit(rows, fmt="table", columns=["section", "item", "count", "amount", "currency"])
+
+
+def _market_rows(data: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    rows += [
+        {"section": "meetings", "item": c.label, "count": c.count} for c in data.meetings_by_status
+    ]
+    rows += [
+        {"section": "buyers by country", "item": c.label, "count": c.count}
+        for c in data.buyers_by_country
+    ]
+    rows += [
+        {"section": "buyers by type", "item": c.label, "count": c.count}
+        for c in data.buyers_by_type
+    ]
+    for f in data.films:
+        rows += [
+            {"section": f"interest: {level}", "item": f.film, "count": getattr(f, attr)}
+            for level, attr in (
+                ("hot", "hot"),
+                ("warm", "warm"),
+                ("cold", "cold"),
+                ("pass", "passed"),
+            )
+        ]
+    for name, totals in (
+        ("offers received", data.offer_totals),
+        ("deals closed", data.deal_totals),
+    ):
+        rows += [
+            {
+                "section": name,
+                "item": c.currency,
+                "count": c.count,
+                "amount": c.amount,
+                "currency": c.currency,
+            }
+            for c in totals.by_currency
+        ]
+    rows += [
+        {"section": "follow-ups open", "item": c.label, "count": c.count}
+        for c in data.followups_by_agent
+    ]
+    return rows
+
+
+@report.command("followup")
+@click.option("--market", required=True, metavar="MARKET", help='The market, e.g. "EFM 2026".')
+@click.option("--company", metavar="COMPANY", help="Only the letter to this buyer.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the letters (default: followups-<market>).",
+)
+@click.option("--eml", is_flag=True, help="Also write .eml drafts addressed to the contacts met.")
+@click.option(
+    "--attach-presskit",
+    is_flag=True,
+    help="Attach the press kits of the films discussed to the .eml drafts.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ko"]),
+    default="en",
+    show_default=True,
+    help="Language of the letters.",
+)
+@templates_option
+@pass_app
+def followup(
+    app: App,
+    market: str,
+    company: str | None,
+    output: Path | None,
+    eml: bool,
+    attach_presskit: bool,
+    lang: str,
+    templates: Path | None,
+) -> None:
+    """Write a follow-up letter to every buyer company met at a market.
+
+    Each letter thanks the people met, recaps the films discussed with the buyer's
+    interest and notes, gives the screener links, says what is still available in the
+    buyer's territories, lists the next steps agreed and is signed by the agent who held
+    the meetings. PDF letters; with --eml also e-mail drafts (To: the contacts met who
+    have an address; the others are listed below), press kits attached with
+    --attach-presskit.
+
+    Example:
+
+        roundup-crm report followup --market "EFM 2026" -o efm-letters --eml --attach-presskit
+    """
+    from roundup_crm.services.reports import Documents, followups, write_letters
+
+    if attach_presskit and not eml:
+        raise click.UsageError("--attach-presskit needs --eml (press kits go with the e-mails)")
+    with app.db.begin(readonly=True) as session:
+        letters = followups(
+            session,
+            market=market,
+            lang=lang,
+            company=company,
+            attach_presskit=attach_presskit,
+            assets_dir=app.settings.assets_dir,
+        )
+    if not letters.letters:
+        click.echo(f"No held meeting at {letters.market}: no letter to write.", err=True)
+        return
+    slug = "".join(c if c.isalnum() else "-" for c in letters.market.lower()).strip("-")
+    folder = output or Path(f"followups-{slug}")
+    written = write_letters(
+        Documents(templates), letters, folder, eml=eml, assets_dir=app.settings.assets_dir
+    )
+    emit(
+        [
+            {
+                "company": w.company,
+                "letter": w.pdf.name,
+                "draft": w.eml.name if w.eml else "",
+                "to": w.addressed,
+                "no_email": w.without_email,
+            }
+            for w in written
+        ],
+        fmt="table",
+        columns=["company", "letter", "draft", "to", "no_email"],
+        title=f"{len(written)} letters in {folder}",
+    )
+    missing = sum(len(w.without_email) for w in written)
+    if eml and missing:
+        click.echo(f"{missing} contacts met have no e-mail address: see no_email.", err=True)

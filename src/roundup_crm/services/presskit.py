@@ -79,8 +79,8 @@ def read_presskits(
     now = now or datetime.now(UTC)
     for request in requests:
         check_language(request.lang)
-    chosen: Market | None = find_market(session, market) if market else current_market(
-        session, today
+    chosen: Market | None = (
+        find_market(session, market) if market else current_market(session, today)
     )
     found = _films(session, films)
     people = agent_contacts(session, tuple(contacts)) if contacts else ()

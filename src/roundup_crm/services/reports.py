@@ -16,6 +16,8 @@ from roundup_crm.services.parsing import parse_currency, parse_date, parse_iso_w
 
 if TYPE_CHECKING:
     from roundup_crm.documents.render import Renderer
+    from roundup_crm.reports.letters import FollowupLetter
+    from roundup_crm.reports.market import MarketReport
     from roundup_crm.reports.weekly import WeeklyReport
 
 DOCUMENT_FORMATS = ("pdf", "html")
@@ -101,6 +103,27 @@ class Documents:
         }
         return self.render("reports/weekly.html", context, fmt)
 
+    def market(self, report: MarketReport, *, fmt: str = "pdf", author: str = "") -> bytes:
+        from roundup_crm.documents.render import pdf_date
+
+        context = {
+            "report": report,
+            "author": author,
+            "created": pdf_date(report.generated_at),
+            "lang": "en",
+        }
+        return self.render("reports/market.html", context, fmt)
+
+    def letter_context(self, letter: FollowupLetter, attachments: list[str]) -> dict[str, Any]:
+        from roundup_crm.documents.render import pdf_date
+
+        return {
+            "letter": letter,
+            "attachments": attachments,
+            "created": pdf_date(letter.generated_at),
+            "email": False,
+        }
+
 
 def write_output(path: Path, data: bytes) -> Path:
     """Write a document where the user asked; a missing folder is bad input."""
@@ -110,3 +133,124 @@ def write_output(path: Path, data: bytes) -> Path:
         raise InvalidInput("output", str(path), "its folder does not exist")
     path.write_bytes(data)
     return path
+
+
+def market(session: Session, *, market: str, currency: str = "EUR") -> MarketReport:
+    """The market report's data: meetings, buyers met, films by interest, money, follow-ups."""
+    from roundup_crm.reports.market import market_report
+
+    code = parse_currency(currency, field="currency")
+    return market_report(session, market=market, currency=code)
+
+
+@dataclass(frozen=True)
+class Letters:
+    """The letters of one market, and the press kits to attach (rendered later)."""
+
+    market: str
+    letters: tuple[FollowupLetter, ...]
+    presskits: tuple[Any, ...] = ()  # (Request, PressKit) pairs from the press kit service
+
+
+def followups(
+    session: Session,
+    *,
+    market: str,
+    lang: str = "en",
+    company: str | None = None,
+    attach_presskit: bool = False,
+    assets_dir: Path | None = None,
+    today: date | None = None,
+) -> Letters:
+    """One follow-up letter per buyer company met at `market`; with `attach_presskit`,
+    also the press kits of the films discussed, in the letters' language."""
+    from roundup_crm.reports.letters import followup_letters
+
+    if lang not in ("en", "ko"):
+        raise InvalidInput("lang", lang, "expected one of en, ko")
+    letters = followup_letters(session, market=market, lang=lang, company=company, today=today)
+    kits: tuple[Any, ...] = ()
+    if attach_presskit and letters:
+        from roundup_crm.services.presskit import Request, read_presskits
+        from roundup_crm.services.sales_company import load_sales_company
+
+        slugs = sorted({slug for letter in letters for slug in letter.film_slugs})
+        kits = tuple(
+            read_presskits(
+                session,
+                slugs,
+                requests=[Request(lang)],
+                market=letters[0].market,
+                company=load_sales_company(),
+                assets_dir=assets_dir,
+            )
+        )
+    return Letters(letters[0].market if letters else market, tuple(letters), kits)
+
+
+@dataclass(frozen=True)
+class WrittenLetter:
+    company: str
+    pdf: Path
+    eml: Path | None
+    addressed: tuple[str, ...]
+    without_email: tuple[str, ...]
+
+
+def write_letters(
+    documents: Documents,
+    letters: Letters,
+    folder: Path,
+    *,
+    eml: bool = False,
+    assets_dir: Path | None = None,
+) -> list[WrittenLetter]:
+    """Render every letter to `folder` as PDF (and as an .eml draft with `eml`)."""
+    from roundup_crm.services.letters import build_eml
+
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput("output", str(folder), "is a file; give a folder for the letters")
+    folder.mkdir(parents=True, exist_ok=True)
+    attachments: dict[str, tuple[str, str, bytes]] = {}
+    if letters.presskits:
+        from roundup_crm.services.presskit import PressKitRenderer
+
+        renderer = PressKitRenderer(templates=documents.templates, assets_dir=assets_dir)
+        for (_request, kit), document in zip(
+            letters.presskits, renderer.render_all(letters.presskits), strict=True
+        ):
+            attachments[kit.slug] = (document.filename, kit.title, document.content)
+    written = []
+    used: set[str] = set()
+    for letter in letters.letters:
+        name = letter.company_slug
+        while name in used:  # two buyers whose names fold to the same file name
+            name += "-2"
+        used.add(name)
+        attached = [attachments[slug] for slug in letter.film_slugs if slug in attachments]
+        context = documents.letter_context(letter, [title for _, title, _ in attached])
+        pdf = folder / f"{name}.pdf"
+        pdf.write_bytes(documents.render("letters/followup.html", context, "pdf"))
+        draft = None
+        if eml:
+            html = documents.renderer.html("letters/followup.html", {**context, "email": True})
+            text = documents.renderer.html("letters/followup.txt", context)
+            draft = folder / f"{name}.eml"
+            draft.write_bytes(
+                build_eml(
+                    letter,
+                    text=text,
+                    html=html,
+                    attachments=[(filename, data) for filename, _, data in attached],
+                )
+            )
+        written.append(
+            WrittenLetter(
+                company=letter.company,
+                pdf=pdf,
+                eml=draft,
+                addressed=tuple(f"{r.name} <{r.email}>" for r in letter.addressed),
+                without_email=tuple(r.name for r in letter.without_email),
+            )
+        )
+    return written

@@ -146,7 +146,8 @@ def agent_contacts(session: Session, names: tuple[str, ...]) -> tuple[CompanyCon
         matches = session.scalars(
             select(Agent)
             .where(
-                (func.lower(Agent.name) == raw.lower()) | (func.lower(Agent.full_name) == raw.lower())
+                (func.lower(Agent.name) == raw.lower())
+                | (func.lower(Agent.full_name) == raw.lower())
             )
             .limit(2)
         ).all()
