@@ -310,6 +310,12 @@ class _Query:
         ) - {None}
         self.fx = factor_table(converter, self.currencies)
 
+    def live_deal(self) -> tuple[Any, ...]:
+        """A deal holds its territories at the end of the period when it was signed by
+        then and its term has not ended (the avails rule: a term starting later still
+        holds them)."""
+        return (Deal.signed_on <= self.period.until, Deal.term_end >= self.period.as_of)
+
     def films(self, column: Any) -> Any:
         return column == self.film_id if self.film_id is not None else literal(True)
 
@@ -692,7 +698,7 @@ class _Query:
             .join(deal_territories, deal_territories.c.deal_id == Deal.id)
             .join(Territory, Territory.id == deal_territories.c.territory_id)
             .join(exp, exp.c.code == Territory.code)
-            .where(Deal.term_end >= as_of, self.films(Deal.film_id))
+            .where(*self.live_deal(), self.films(Deal.film_id))
             .distinct()
             .cte("sold_countries")
         )
@@ -721,7 +727,7 @@ class _Query:
         )
         live = (
             select(Deal.film_id, func.count().label("n"))
-            .where(Deal.term_end >= as_of)
+            .where(*self.live_deal())
             .group_by(Deal.film_id)
             .subquery()
         )
@@ -799,7 +805,7 @@ class _Query:
                 func.count().over(partition_by=Deal.film_id).label("total"),
             )
             .join(Company, Company.id == Deal.company_id)
-            .where(Deal.film_id.in_(films), Deal.term_end >= self.period.as_of)
+            .where(Deal.film_id.in_(films), *self.live_deal())
             .subquery()
         )
         top = select(ranked).where(ranked.c.n <= limit).subquery()
@@ -1052,7 +1058,7 @@ class _Query:
             .join(fx, fx.c.currency == Deal.currency)
             .join(deal_territories, deal_territories.c.deal_id == Deal.id)
             .join(Territory, Territory.id == deal_territories.c.territory_id)
-            .where(Deal.term_end >= self.period.as_of, self.films(Deal.film_id))
+            .where(*self.live_deal(), self.films(Deal.film_id))
         )
         latest = self.latest_offers()
         offer_opps = (

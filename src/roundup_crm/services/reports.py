@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from roundup_crm.reports.weekly import WeeklyReport
 
 DOCUMENT_FORMATS = ("pdf", "html")
+# The demo's data centres on EFM 2026 (12-18 February 2026): its weekly report is that week's.
+DEMO_WEEK = "2026-W07"
 
 
 def report_period(
@@ -66,6 +68,11 @@ def weekly(
     code = parse_currency(currency, field="currency")
     period = report_period(week=week, since=since, until=until, today=today)
     return weekly_report(session, period=period, currency=code, film=film)
+
+
+def demo_weekly(session: Session) -> WeeklyReport:
+    """The weekly report of the demo week, in euros."""
+    return weekly(session, week=DEMO_WEEK, currency="EUR")
 
 
 @dataclass
