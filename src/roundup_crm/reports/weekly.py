@@ -691,7 +691,6 @@ class _Query:
 
     def film_positions(self, latest: Any) -> list[dict[str, Any]]:
         """One row per film with business: countries sold / under offer / open, counts."""
-        as_of = self.period.as_of
         exp = expansion_table(self.session)
         sold = (
             select(Deal.film_id, exp.c.country)
