@@ -4,5 +4,4 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
-out="${1:-$root/demo-output}"
-exec "$root/.venv/bin/roundup-crm" demo --out "$out"
+exec "$root/.venv/bin/roundup-crm" demo

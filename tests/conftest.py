@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from roundup_crm import migrate
 from roundup_crm.cli import main
 from roundup_crm.db import Database
 
@@ -36,8 +37,6 @@ def postgres_or_skip() -> str:
 
 
 def _migrate(url: str) -> None:
-    from roundup_crm import migrate
-
     database = Database(url)
     try:
         migrate.upgrade(database)
@@ -175,3 +174,23 @@ def sqlite_cli(sqlite_url: str) -> Cli:
 
 
 CliFactory = Callable[..., Cli]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty database (no tables at all) on each engine."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'empty.db'}")
+        yield db
+        db.dispose()
+        return
+    server = request.getfixturevalue("postgres_template")
+    url = new_postgres_url(server)
+    db = Database(url)
+    # Start from nothing: drop what the template put there.
+    migrate.downgrade(db, "base")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    yield db
+    db.dispose()
+    drop_postgres_database(server, url)

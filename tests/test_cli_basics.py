@@ -123,3 +123,27 @@ def test_db_check_and_backup(sqlite_cli: Cli, tmp_path: Path) -> None:
 def test_doctor_reports_each_check(cli: Cli) -> None:
     out = cli("doctor", "--format", "json").stdout
     assert '"pango"' in out and '"hangul font"' in out and '"database"' in out
+
+
+def test_restore_brings_back_the_backup_and_refuses_junk(sqlite_cli: Cli, tmp_path: Path) -> None:
+    sqlite_cli("demo")
+    backup = tmp_path / "before.db"
+    sqlite_cli("db", "backup", str(backup))
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(sqlite_cli.url)
+    with engine.begin() as conn:
+        before = conn.execute(text("SELECT count(*) FROM followups")).scalar()
+        conn.execute(text("DELETE FROM followups"))
+    engine.dispose()
+    assert before
+    sqlite_cli("db", "restore", str(backup), "--yes")
+    engine = create_engine(sqlite_cli.url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM followups")).scalar() == before
+    engine.dispose()
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    result = sqlite_cli("db", "restore", str(junk), "--yes", expect=2)
+    assert "not a roundup-crm database" in result.stderr
+    assert "integrity ok" in sqlite_cli("db", "check").stdout

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
@@ -11,33 +9,13 @@ from sqlalchemy import inspect
 from roundup_crm import migrate
 from roundup_crm.db import SCHEMA_HEAD, Database
 from roundup_crm.models import metadata
-from tests.conftest import drop_postgres_database, new_postgres_url, postgres_or_skip
+from tests.conftest import postgres_or_skip
 
 
 def test_single_head_equals_the_code_constant() -> None:
     script = ScriptDirectory.from_config(migrate.alembic_config())
     assert len(script.get_heads()) == 1
     assert script.get_current_head() == SCHEMA_HEAD
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path):
-    """An empty database (no tables at all) on each engine."""
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'empty.db'}")
-        yield db
-        db.dispose()
-        return
-    server = request.getfixturevalue("postgres_template")
-    url = new_postgres_url(server, name=None)
-    db = Database(url)
-    # Start from nothing: drop what the template put there.
-    migrate.downgrade(db, "base")
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    yield db
-    db.dispose()
-    drop_postgres_database(server, url)
 
 
 def _tables(db: Database) -> set[str]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 APP_NAME = "roundup-crm"
 ENV_DATABASE_URL = "ROUNDUP_DATABASE_URL"
@@ -31,6 +30,8 @@ def default_database_url() -> str:
 
 
 def default_agent() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
@@ -53,8 +54,7 @@ def templates_dir() -> Path:
     return _shipped("templates")
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """What one invocation runs against."""
 
     database_url: str

@@ -28,13 +28,13 @@ def head() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
+def upgrade(db: Database, revision: str = "head", *, seed: bool = True) -> None:
     """Migrate to `revision`; at head, make sure the shipped reference data is present."""
     config = alembic_config()
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
-    if current(db) != head():
+    if not seed or current(db) != head():
         return
     from roundup_crm.services.reference import seed_reference_data
 

@@ -89,3 +89,25 @@ def backup(app: App, path: Path) -> None:
     app.db.ensure_ready()
     written = backup_database(app.db, path)
     click.echo(f"backed up to {written}")
+
+
+@db.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def restore(app: App, path: Path, yes: bool) -> None:
+    """Replace the SQLite database with a backup made by `db backup`.
+
+    The backup is checked first (integrity, schema revision); then the whole database is
+    replaced at once. Upgrade it afterwards if it comes from an older version.
+
+    Example:
+
+        roundup-crm db restore ~/backups/roundup-2026-02-20.db --yes
+    """
+    from roundup_crm.services.database import restore as restore_database
+
+    if not yes:
+        click.confirm(f"Replace everything in {app.db.display_url} with {path}?", abort=True)
+    restore_database(app.db, path)
+    click.echo(f"restored {app.db.display_url} from {path}")

@@ -18,6 +18,7 @@ class Entry(NamedTuple):
 
 COMMANDS: dict[str, Entry] = {
     "db": Entry("roundup_crm.cli.db", "db", "Create, migrate, check and back up the database."),
+    "demo": Entry("roundup_crm.cli.demo", "demo", "Load the demo catalogue, buyers and markets."),
     "doctor": Entry(
         "roundup_crm.cli.doctor", "doctor", "Check Pango, the Hangul font and the database."
     ),

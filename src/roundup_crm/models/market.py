@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from roundup_crm.models.base import Base, Record, vocabulary
 from roundup_crm.models.enums import ScreeningKind
+from roundup_crm.models.film import Film
 
 
 class Market(Record, Base):
@@ -50,6 +51,7 @@ class Screening(Record, Base):
     notes: Mapped[str | None]
 
     market: Mapped[Market | None] = relationship(back_populates="screenings")
+    film: Mapped[Film | None] = relationship()
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="screening", cascade="all, delete-orphan"
     )

@@ -12,6 +12,7 @@ from roundup_crm.models.base import Base, Record, vocabulary
 from roundup_crm.models.company import Company, Contact
 from roundup_crm.models.enums import Interest, MeetingStatus
 from roundup_crm.models.film import Film
+from roundup_crm.models.market import Market
 
 meeting_contacts = Table(
     "meeting_contacts",
@@ -42,6 +43,7 @@ class Meeting(Record, Base):
     )
     notes: Mapped[str | None]
 
+    market: Mapped[Market | None] = relationship()
     company: Mapped[Company] = relationship()
     contacts: Mapped[list[Contact]] = relationship(secondary=meeting_contacts)
     films: Mapped[list[MeetingFilm]] = relationship(

@@ -1,4 +1,4 @@
-"""Database upkeep: integrity checks and online backups."""
+"""Database upkeep: integrity checks, online backups and restores."""
 
 from __future__ import annotations
 
@@ -51,3 +51,37 @@ def backup(db: Database, destination: Path) -> Path:
     finally:
         source.close()
     return destination
+
+
+def restore(db: Database, source: Path) -> None:
+    """Replace the SQLite database with a backup, after checking the backup is sound.
+
+    The copy goes through the backup API into the live file, so other processes see
+    either the old database or the restored one, never a half-written file.
+    """
+    if db.url.get_backend_name() != "sqlite":
+        raise CRMError(
+            "db restore replaces SQLite files; for PostgreSQL use `pg_restore` "
+            "(or `roundup-crm import all` into an empty database)"
+        )
+    source = source.expanduser()
+    if not source.is_file():
+        raise InvalidInput("PATH", str(source), "no such file")
+    backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        try:
+            ok = backup_db.execute("PRAGMA integrity_check").fetchone()
+            revision = backup_db.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise InvalidInput("PATH", str(source), f"not a roundup-crm database ({exc})") from None
+        if not ok or ok[0] != "ok":
+            raise InvalidInput("PATH", str(source), f"fails the integrity check: {ok}")
+        if revision is None:
+            raise InvalidInput("PATH", str(source), "has no schema revision")
+        target = sqlite3.connect(db.url.database or "", timeout=30)
+        try:
+            backup_db.backup(target)
+        finally:
+            target.close()
+    finally:
+        backup_db.close()

@@ -112,6 +112,35 @@ def _expand(
     return included - excluded
 
 
+class CountryExpander:
+    """Expands territory codes to ISO countries with one membership query, memoised per code.
+
+    For callers that expand many territories at once (avails, deal overlap checks), where
+    calling `country_codes` per deal would query the membership table each time.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._members = _membership(session)
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def __call__(self, code: str) -> frozenset[str]:
+        found = self._cache.get(code)
+        if found is None:
+            found = frozenset(_expand(code, self._members, frozenset()))
+            self._cache[code] = found
+        return found
+
+    def countries(self, codes: Iterable[str]) -> frozenset[str]:
+        out: set[str] = set()
+        for code in codes:
+            out |= self(code)
+        return frozenset(out)
+
+    def groups(self) -> list[str]:
+        """The codes of every group that has members."""
+        return list(self._members)
+
+
 def is_country(territory: Territory) -> bool:
     return territory.kind == TerritoryKind.COUNTRY
 

@@ -1,0 +1,1 @@
+"""Documents: plain data -> Jinja2 HTML -> WeasyPrint PDF bytes; callers write the files."""
