@@ -58,12 +58,20 @@ def test_figures_match_the_hand_computed_ones(world_db: Database) -> None:
         "won": 1,
         "lost": 1,
     }
-    first = report.moves.rows[0]
-    assert (first.buyer, first.from_stage, first.to_stage, first.agent) == (
+    # Won and lost first, then negotiations, offers, the rest.
+    assert [m.to_stage for m in report.moves.rows] == [
+        "won",
+        "lost",
+        "negotiating",
+        "offer",
+        "pitched",
+    ]
+    third = report.moves.rows[2]
+    assert (third.buyer, third.from_stage, third.agent, third.note) == (
         "Splendid Film",
         "offer",
-        "negotiating",
         "Ana Kim",
+        "counter at 250k",
     )
     assert report.new_offers.total == 5
     offers = {

@@ -70,20 +70,33 @@ try:
 except ImportError:  # pragma: no cover - the avails service ships with the pipeline
     OFFER_STAGES = (Stage.OFFER, Stage.NEGOTIATING)
 
-# How many rows each list shows; the rest is counted ("and 812 more").
-MOVES_SHOWN = 40
-OFFERS_SHOWN = 25
-DEALS_SHOWN = 25
-LOST_SHOWN = 20
+# How many rows each list shows; the rest is counted ("and 812 more"). Kept small: the
+# PDF's cost is its table rows (WeasyPrint lays out every cell), and a manager reads the
+# top of each list; CSV and JSON carry the same rows plus every film.
+MOVES_SHOWN = 30
+OFFERS_SHOWN = 20
+DEALS_SHOWN = 20
+LOST_SHOWN = 15
 REASONS_SHOWN = 6
-OUTSTANDING_SHOWN = 30
-HOT_SHOWN = 25
-OVERDUE_PER_AGENT = 5
-FILMS_IN_DETAIL = 8
-FILM_ROWS = 8
+OUTSTANDING_SHOWN = 25
+HOT_SHOWN = 20
+OVERDUE_PER_AGENT = 3
+FILMS_IN_DETAIL = 5
+# Films in the PDF's table, those with the most business first.
+FILMS_IN_TABLE = 20
+FILM_ROWS = 5
 FILM_ROWS_ONE_FILM = 40
 TERRITORY_BARS = 10
 
+MOVE_WEIGHT = (
+    Stage.WON,
+    Stage.LOST,
+    Stage.NEGOTIATING,
+    Stage.OFFER,
+    Stage.SCREENER_SENT,
+    Stage.PITCHED,
+    Stage.LEAD,
+)
 OPEN_OFFER_STATUSES = (OfferStatus.OPEN, OfferStatus.COUNTERED)
 NO_MARKET = "(no market)"
 NO_REASON = "(no reason given)"
@@ -259,7 +272,7 @@ class WeeklyReport:
     deal_totals: Totals
     lost: Section[Lost]
     lost_reasons: tuple[tuple[str, int], ...]
-    films: tuple[FilmPosition, ...]
+    films: tuple[FilmPosition, ...]  # the most business first
     mg_totals: Totals
     outstanding: Section[Outstanding]
     outstanding_totals: Totals
@@ -269,6 +282,14 @@ class WeeklyReport:
     meetings: tuple[MarketMeetings, ...]
     funnel: tuple[StageStat, ...]
     territories: tuple[TerritoryValue, ...]  # sorted, largest first, every territory
+
+    @property
+    def films_in_table(self) -> tuple[FilmPosition, ...]:
+        return self.films[:FILMS_IN_TABLE]
+
+    @property
+    def films_left_out(self) -> int:
+        return max(len(self.films) - FILMS_IN_TABLE, 0)
 
     @property
     def overdue_total(self) -> int:
@@ -326,7 +347,12 @@ class _Query:
 
     # --- what moved ---------------------------------------------------------------------
     def moves(self) -> Section[Move]:
+        """The moves that matter most first (won, lost, negotiating, offer...), then the
+        latest: in a busy week the list shows deals, not the hundredth new lead."""
         sc = StageChange
+        weight = case(
+            {stage: rank for rank, stage in enumerate(MOVE_WEIGHT)}, value=sc.to_stage, else_=9
+        ).label("weight")
         top = (
             select(
                 sc.id,
@@ -338,6 +364,7 @@ class _Query:
                 Film.title.label("film"),
                 Company.name.label("buyer"),
                 _agent_name().label("agent"),
+                weight,
                 total_over(),
             )
             .join(Opportunity, Opportunity.id == sc.opportunity_id)
@@ -349,13 +376,13 @@ class _Query:
                 sc.changed_at < self.period.end,
                 self.films(Opportunity.film_id),
             )
-            .order_by(sc.changed_at.desc(), sc.id)
+            .order_by(weight, sc.changed_at.desc(), sc.id)
             .limit(MOVES_SHOWN)
             .subquery()
         )
         rows = self.session.execute(
             select(top, territory_label(top.c.opportunity_id).label("territory")).order_by(
-                top.c.changed_at.desc(), top.c.id
+                top.c.weight, top.c.changed_at.desc(), top.c.id
             )
         ).all()
         return Section(
@@ -871,7 +898,7 @@ class _Query:
                 sold=sold.get(row["id"], Section((), 0)),
                 under_offer=Section(tuple(under[row["id"]]), under_totals.get(row["id"], 0)),
             )
-            for row, film_mg, film_offered in prepared
+            for row, film_mg, film_offered in ranked
         )
         all_mg = self.totals(r for rows in mg.values() for r in rows)
         all_offered = self.totals(r for rows in offered.values() for r in rows)
