@@ -214,7 +214,14 @@ def url(value: str | None, *, field: str = "url") -> str | None:
     if value is None or not value.strip():
         return None
     text = value.strip()
+    # "javascript:alert(1)" or "file:x" has a scheme but no "//": never take it for a host.
+    if "://" not in text and re.match(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", text):
+        raise InvalidInput(field, value, "not an http(s) link")
     parsed = urlparse(text if "://" in text else f"https://{text}")
+    try:
+        parsed.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        raise InvalidInput(field, value, "not an http(s) link") from None
     if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in text:
         raise InvalidInput(field, value, "not an http(s) link")
     return parsed.geturl()
@@ -226,8 +233,16 @@ def language(value: str | None, *, field: str = "language") -> str | None:
         return None
     import pycountry
 
-    try:
-        found = pycountry.languages.lookup(value.strip())
-    except LookupError:
-        raise InvalidInput(field, value, "not an ISO 639 language code or name") from None
+    raw = value.strip()
+    # Codes first: lookup() alone takes "ko" for the Ko language (fuj), not Korean.
+    found = None
+    if len(raw) == 2:
+        found = pycountry.languages.get(alpha_2=raw.lower())
+    elif len(raw) == 3:
+        found = pycountry.languages.get(alpha_3=raw.lower())
+    if found is None:
+        try:
+            found = pycountry.languages.lookup(raw)
+        except LookupError:
+            raise InvalidInput(field, value, "not an ISO 639 language code or name") from None
     return str(getattr(found, "alpha_2", None) or found.alpha_3)
