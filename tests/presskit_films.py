@@ -77,8 +77,11 @@ LONG_SYNOPSIS_KO = """\
 시신으로 발견되자 광역수사대는 강남의 서버실에서 마닐라 외곽의 은신처로 이어지는 흔적을 찾는다."""
 
 
-def png(path: Path, width: int, height: int, colour: tuple[int, int, int]) -> Path:
-    """A small real image (a gradient with a frame) to stand in for a poster or still."""
+def picture(path: Path, width: int, height: int, colour: tuple[int, int, int]) -> Path:
+    """A real image (a gradient with a frame) to stand in for a poster or still.
+
+    JPEG, as posters and stills are delivered: photographs, which a PDF embeds as they are.
+    """
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (width, height), colour)
@@ -87,9 +90,11 @@ def png(path: Path, width: int, height: int, colour: tuple[int, int, int]) -> Pa
         shade = int(90 * y / height)
         draw.line([(0, y), (width, y)], fill=tuple(max(0, c - shade) for c in colour))
     draw.rectangle([6, 6, width - 7, height - 7], outline=(201, 162, 39), width=4)
-    draw.ellipse([width // 3, height // 3, 2 * width // 3, height // 3 + width // 3], fill=(20, 20, 20))
+    draw.ellipse(
+        [width // 3, height // 3, 2 * width // 3, height // 3 + width // 3], fill=(20, 20, 20)
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path)
+    image.save(path, quality=85)
     return path
 
 
@@ -147,7 +152,7 @@ def add_film(
         format="DCP 4K",
         production_companies=["BIGPUNCH Pictures", "Hong Film", "B.A. Entertainment"],
         trailer_url=trailer_url,
-        screener_url="https://screeners.example/roundup-punishment",
+        screener_url=f"https://screeners.example/{facts.slug}",
         screener_password="sekrit-do-not-print",
     )
     session.add(film)
@@ -199,9 +204,7 @@ def add_film(
             FestivalEntry(
                 festival="Berlinale", year=2024, section="Berlinale Special Gala", won=False
             ),
-            FestivalEntry(
-                festival="Fantasia", year=2024, award="Audience Award, Silver", won=True
-            ),
+            FestivalEntry(festival="Fantasia", year=2024, award="Audience Award, Silver", won=True),
         ]
     )
     film.quotes.extend(
@@ -238,13 +241,13 @@ def add_film(
     )
     if assets_dir is not None:
         if poster_path is None:
-            png(assets_dir / facts.slug / "poster.png", 540, 800, (150, 30, 30))
-            poster_path = f"{facts.slug}/poster.png"
+            picture(assets_dir / facts.slug / "poster.jpg", 540, 800, (150, 30, 30))
+            poster_path = f"{facts.slug}/poster.jpg"
         film.assets.append(
             FilmAsset(
                 kind=AssetKind.POSTER,
                 path=poster_path,
-                media_type="image/png",
+                media_type="image/jpeg",
                 width=540,
                 height=800,
                 position=0,
@@ -253,12 +256,12 @@ def add_film(
         for i in range(stills):
             wide = i % 2 == 1
             size = (1200, 502) if wide else (1200, 675)
-            png(assets_dir / facts.slug / f"still-{i}.png", *size, (30, 60 + 30 * i, 120))
+            picture(assets_dir / facts.slug / f"still-{i}.jpg", *size, (30, 60 + 30 * i, 120))
             film.assets.append(
                 FilmAsset(
                     kind=AssetKind.STILL,
-                    path=f"{facts.slug}/still-{i}.png",
-                    media_type="image/png",
+                    path=f"{facts.slug}/still-{i}.jpg",
+                    media_type="image/jpeg",
                     width=size[0],
                     height=size[1],
                     caption=f"Ma Seok-do in scene {i + 1}",
@@ -297,7 +300,9 @@ def add_market_screenings(
             Screening(
                 market=market,
                 film_id=film.id,
-                kind=ScreeningKind.MARKET_SCREENING if i % 3 != 2 else ScreeningKind.PRESS_SCREENING,
+                kind=ScreeningKind.MARKET_SCREENING
+                if i % 3 != 2
+                else ScreeningKind.PRESS_SCREENING,
                 starts_at=starts,
                 duration_minutes=film.runtime_minutes or 120,
                 venue=f"CinemaxX {7 + i}",
@@ -322,7 +327,9 @@ def sell(session: Session, film: Film, territories: list[str], *, buyer: str) ->
         currency="EUR",
         signed_on=date(2025, 1, 1),
     )
-    deal.territories = list(session.scalars(select(Territory).where(Territory.code.in_(territories))))
+    deal.territories = list(
+        session.scalars(select(Territory).where(Territory.code.in_(territories)))
+    )
     deal.rights = list(session.scalars(select(Right).where(Right.code == "all-rights")))
     session.add(deal)
     return deal
