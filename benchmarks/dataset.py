@@ -71,6 +71,7 @@ from roundup_crm.models import (
     opportunity_rights,
     opportunity_territories,
 )
+from roundup_crm.models.base import UTCDateTime
 from roundup_crm.services.territories import CountryExpander, right_codes
 from roundup_crm.services.validate import match_key
 
@@ -971,6 +972,7 @@ class Generator:
             lost_reason=lost_reason,
         )
         plan.times = _stage_times(rng, created, len(path))
+        plan.created = plan.times[0]
         return plan
 
     def deals(self) -> None:
@@ -998,19 +1000,13 @@ class Generator:
             if any(s <= end and start <= e for cell in cells for s, e in taken[cell]):
                 if rng.random() < 0.5:
                     plan.path.append(Stage.LOST)
-                    plan.times.append(
-                        datetime.combine(signed, datetime.min.time(), UTC)
-                        + timedelta(hours=rng.randint(8, 18))
-                    )
+                    plan.times.append(_office_hours(signed, rng))
                     plan.lost_reason = names.SOLD_ELSEWHERE
                 continue
             for cell in cells:
                 taken[cell].append((start, end))
             plan.path.append(Stage.WON)
-            plan.times.append(
-                datetime.combine(signed, datetime.min.time(), UTC)
-                + timedelta(hours=rng.randint(8, 18))
-            )
+            plan.times.append(_office_hours(signed, rng))
             won.append((plan, signed, start, end))
         self.won = won
         self._plan_offers(self.rng("offer counts"))
@@ -1064,6 +1060,7 @@ class Generator:
                     back = Stage.PITCHED
                 plan.path[at + 1 : at + 1] = [back, plan.path[at]]
             plan.times = _stage_times(rng, plan.created, len(plan.path), last=plan.times[-1])
+            plan.created = plan.times[0]
 
     def _write_opportunities(self) -> None:
         rng = self.rng("opportunity rows")
@@ -1370,7 +1367,7 @@ class _Writer:
         )
         by_key = {c.key: c for c in table.columns}
         kinds = Counter(repr(by_key[k].type) for k in self.keys)
-        # Columns of one type share a processor that remembers its last value: a row's
+        # Timestamp columns share a processor that remembers its last value: a row's
         # created_at, updated_at and changed_at are usually one and the same object.
         shared: dict[str, Callable[[Any], Any] | None] = {}
         self.processors: list[tuple[int, Callable[[Any], Any]]] = []
@@ -1379,7 +1376,7 @@ class _Writer:
             kind = repr(column_type)
             if kind not in shared:
                 process = column_type.dialect_impl(dialect).bind_processor(dialect)
-                if process is not None and kinds[kind] > 1:
+                if process is not None and kinds[kind] > 1 and isinstance(column_type, UTCDateTime):
                     process = _remember_last(process)
                 shared[kind] = process
             if shared[kind] is not None:
@@ -1422,20 +1419,29 @@ def _random_time(rng: random.Random, start: datetime, end: datetime) -> datetime
     return start + timedelta(seconds=int(rng.random() * span))
 
 
+def _office_hours(day: date, rng: random.Random) -> datetime:
+    at = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=rng.randint(8, 18))
+    return min(at, ANCHOR)
+
+
 def _stage_times(
     rng: random.Random, created: datetime, count: int, last: datetime | None = None
 ) -> list[datetime]:
-    """Increasing times for a stage history: days to weeks apart, never after ANCHOR."""
+    """Strictly increasing times for a stage history, days to weeks apart, ending at `last`
+    (or where the gaps lead, never after ANCHOR). A history squeezed into the last
+    minutes before ANCHOR starts a little earlier, so no two moves share a second."""
     gaps = [rng.expovariate(1 / 12) + 0.05 for _ in range(count - 1)]
     end = last or min(ANCHOR, created + timedelta(days=sum(gaps)))
-    span = (end - created).total_seconds()
-    scale = span / (sum(gaps) * 86_400) if gaps and sum(gaps) else 0.0
-    times, at = [created], created
-    for gap in gaps:
-        at = at + timedelta(seconds=int(gap * 86_400 * scale))
+    span = int((end - created).total_seconds())
+    total = sum(gaps) or 1.0
+    steps = [max(60, int(gap / total * span)) for gap in gaps]
+    if steps and sum(steps) < span:
+        steps[-1] += span - sum(steps)
+    at = end - timedelta(seconds=sum(steps))
+    times = [at]
+    for step in steps:
+        at += timedelta(seconds=step)
         times.append(at)
-    if last is not None and count > 1:
-        times[-1] = last
     return times
 
 

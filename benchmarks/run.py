@@ -239,8 +239,10 @@ class Launcher:
         return result["wall"], result["maxrss_kb"] / 1024  # Linux reports kilobytes
 
     def close(self) -> None:
-        if self.process is not None and self.process.stdin is not None:
-            self.process.stdin.close()
+        if self.process is not None:
+            for pipe in (self.process.stdin, self.process.stdout):
+                if pipe is not None:
+                    pipe.close()
             self.process.wait()
             self.process = None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -40,9 +41,11 @@ SMALL = dataset.SIZES["small"]
 
 
 @pytest.fixture
-def small(db_url: str) -> Database:
+def small(db_url: str) -> Iterator[Database]:
     dataset.generate(db_url, "small", seed=1)
-    return Database(db_url)
+    database = Database(db_url)
+    yield database
+    database.dispose()
 
 
 @pytest.mark.slow
@@ -263,6 +266,9 @@ def test_a_scenario_that_cannot_run_is_a_failure(tmp_path: Path) -> None:
         repeat=1,
         plan=lambda r: run.Plan(run.Command("bad", [r.crm, "no-such-command"])),
     )
-    outcome = run.run_scenario(harness, broken)
+    try:
+        outcome = run.run_scenario(harness, broken)
+    finally:
+        harness.timed.close()
     assert outcome.status == "failed"
     assert "no-such-command" in outcome.reason and "exited 2" in outcome.reason
