@@ -104,6 +104,8 @@ def zipf(population: Sequence[Any], exponent: float = 1.0) -> Weighted:
 # last complete week, with four market days in it: the week the weekly report is run on.
 ANCHOR = datetime(2026, 2, 17, 17, 0, tzinfo=UTC)
 REPORT_WEEK = "2026-W07"
+# Bump when the generated rows change: cached benchmark datasets are then made anew.
+VERSION = 1
 REPORTING_CURRENCY = "EUR"
 FIRST_YEAR = 2016
 
@@ -527,7 +529,9 @@ class Generator:
         self.film_rows: list[FilmRow] = []
         films, credits, festivals, quotes, box_office = [], [], [], [], []
         seen = {slug for slug, *_ in names.ROUNDUP_FILMS}
-        specs = [(*f, "Roundup", i + 1) for i, f in enumerate(names.ROUNDUP_FILMS)]
+        specs: list[tuple[Any, ...]] = [
+            (*f, "Roundup", i + 1) for i, f in enumerate(names.ROUNDUP_FILMS)
+        ]
         while len(specs) < self.size.films:
             title = f"{rng.choice(names.TITLE_FIRST)} {rng.choice(names.TITLE_SECOND)}"
             year = rng.randint(FIRST_YEAR - 4, 2026)
@@ -836,7 +840,9 @@ class Generator:
         # Recent markets are busier: the sales team grew.
         markets = zipf(list(reversed(self.market_rows)), exponent=0.3)
         slots = [(h, m) for h in range(9, 19) for m in (0, 30)]
-        meetings, films, contacts = [], [], []
+        meetings: list[dict[str, Any]] = []
+        films: list[dict[str, Any]] = []
+        contacts: list[dict[str, Any]] = []
         for _ in range(self.size.meetings):
             company = self.hot_buyers.one(rng)
             agent = rng.choice(self.agent_ids)
@@ -1375,7 +1381,9 @@ class _Writer:
             column_type = by_key[key].type
             kind = repr(column_type)
             if kind not in shared:
-                process = column_type.dialect_impl(dialect).bind_processor(dialect)
+                process: Callable[[Any], Any] | None = column_type.dialect_impl(
+                    dialect
+                ).bind_processor(dialect)
                 if process is not None and kinds[kind] > 1 and isinstance(column_type, UTCDateTime):
                     process = _remember_last(process)
                 shared[kind] = process

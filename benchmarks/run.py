@@ -126,14 +126,14 @@ class Databases:
 
         assert self.server_url is not None
         with psycopg.connect(_libpq(self.server_url), autocommit=True) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
 
     def _pg_scalar(self, sql: str, *params: Any) -> Any:
         import psycopg
 
         assert self.server_url is not None
         with psycopg.connect(_libpq(self.server_url), autocommit=True) as conn:
-            row = conn.execute(sql, params).fetchone()  # type: ignore[arg-type]
+            row = conn.execute(sql, params).fetchone()
             return row[0] if row else None
 
 
@@ -142,13 +142,11 @@ def _libpq(url: str) -> str:
 
 
 def _fingerprint(spec: dataset.Size, seed: int) -> str:
-    """Changes when the generator, the schema or the requested data changes."""
+    """Changes when the requested data, the dataset's version or the schema changes."""
     from roundup_crm.db import SCHEMA_HEAD
 
-    digest = hashlib.sha256(f"{spec}|{seed}|{SCHEMA_HEAD}".encode())
-    for name in ("dataset.py", "names.py"):
-        digest.update((HERE / name).read_bytes())
-    return digest.hexdigest()[:16]
+    text = f"{spec}|{seed}|{dataset.VERSION}|{SCHEMA_HEAD}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------------------
@@ -160,7 +158,7 @@ class Command:
     """One timed command. `argv` may depend on the repetition; `before` runs untimed."""
 
     label: str
-    argv: Sequence[str] | Callable[[int], Sequence[str]]
+    argv: Sequence[str | Path] | Callable[[int], Sequence[str | Path]]
     before: Callable[[int], None] | None = None
 
     def argv_for(self, repetition: int) -> list[str]:
