@@ -76,7 +76,9 @@ class Databases:
     def exists(self, name: str) -> bool:
         if self.server_url is None:
             return (self.work / f"{name}.db").exists()
-        return self._pg_scalar("SELECT 1 FROM pg_database WHERE datname = %s", f"bench_{name}")
+        return bool(
+            self._pg_scalar("SELECT 1 FROM pg_database WHERE datname = %s", f"bench_{name}")
+        )
 
     def drop(self, name: str) -> None:
         if self.server_url is None:
@@ -293,11 +295,13 @@ class Run:
         db: str | None = None,
         work: Path = DEFAULT_WORK,
         repeat: int | None = None,
+        profile: Path | None = None,
         log: Callable[[str], None] | None = None,
     ) -> None:
         self.size = size
         self.seed = seed
         self.repeat = repeat
+        self.profile = profile
         self.work = work
         self.databases = Databases(work / ("pg" if db else "sqlite"), db)
         self.files = work / "files"
@@ -702,6 +706,8 @@ def run_scenario(run: Run, scenario: Scenario) -> Outcome:
                 wall, peak = run.timed(command.argv_for(repetition), run.env, run.files)
                 measure.wall.append(wall)
                 measure.peak_mb.append(peak)
+        if run.profile is not None:
+            profile_subject(run, scenario, plan.subject, run.times(scenario.repeat))
     except CommandFailed as exc:
         outcome.status, outcome.reason = "failed", str(exc)
         return outcome
@@ -714,6 +720,18 @@ def run_scenario(run: Run, scenario: Scenario) -> Outcome:
         outcome.derived[label] = round(value, 3)
     outcome.verdict = judge(scenario.target, subject, outcome)
     return outcome
+
+
+def profile_subject(run: Run, scenario: Scenario, command: Command, repetition: int) -> None:
+    """One more run of the scenario's command under pyinstrument, its profile kept as text
+    (`--profile DIR`): what dominates the time, for scenarios over their target."""
+    assert run.profile is not None
+    run.profile.mkdir(parents=True, exist_ok=True)
+    if command.before is not None:
+        command.before(repetition)
+    argv = command.argv_for(repetition)
+    output = run.profile / f"{scenario.name}.txt"
+    run.timed([tool("pyinstrument"), "-r", "text", "-o", str(output), *argv], run.env, run.files)
 
 
 def judge(target: Target, subject: Measure, outcome: Outcome) -> str:
@@ -827,6 +845,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, help="Runs per command (default: per scenario).")
     parser.add_argument("--json", type=Path, metavar="FILE", help="Also write the results here.")
     parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="Also run each command once under pyinstrument; profiles go to DIR/NAME.txt.",
+    )
+    parser.add_argument(
         "--work",
         type=Path,
         default=DEFAULT_WORK,
@@ -835,7 +859,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.db and not args.db.startswith(("postgresql://", "postgresql+psycopg://")):
         parser.error("--db takes a PostgreSQL URL; SQLite is the default")
-    run = Run(size=args.size, seed=args.seed, db=args.db, work=args.work, repeat=args.repeat)
+    run = Run(
+        size=args.size,
+        seed=args.seed,
+        db=args.db,
+        work=args.work,
+        repeat=args.repeat,
+        profile=args.profile,
+    )
     info = machine(run)
     outcomes = run_scenarios(run, args.only)
     info["generated_seconds"] = run.generated
