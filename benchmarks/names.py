@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# fmt: off
+
 # The franchise itself, then the kinds of titles a Korean genre catalogue carries.
 ROUNDUP_FILMS = [
     ("the-outlaws", "The Outlaws", "범죄도시", "Beomjoe Dosi", 2017, 121),
@@ -20,7 +22,9 @@ TITLE_SECOND = [
     "Express", "Squad", "Alley", "District", "Mercy", "Code", "Protocol", "Family", "Harvest",
     "Dog", "Tiger", "Storm", "Wolves", "Contract", "Informant", "Escape", "Butcher", "Game",
 ]
-TITLE_KO_FIRST = ["한밤의", "강철", "침묵의", "부서진", "마지막", "붉은", "숨겨진", "차가운", "불타는"]
+TITLE_KO_FIRST = [
+    "한밤의", "강철", "침묵의", "부서진", "마지막", "붉은", "숨겨진", "차가운", "불타는",
+]
 TITLE_KO_SECOND = ["추격자", "목격자", "빚", "판결", "사냥", "형사", "거래", "특급", "소탕"]
 GENRES = ["crime", "action", "thriller", "comedy", "drama", "horror", "noir", "mystery"]
 

@@ -198,10 +198,3 @@ def right_codes(rights: Iterable[Right | str], all_codes: Iterable[str]) -> set[
             codes.add(code)
     return codes
 
-
-def country_coverage(session: Session) -> dict[str, set[str]]:
-    """Every territory's ISO countries (groups expanded), from one membership query."""
-    members = _membership(session)
-    return {
-        code: _expand(code, members, frozenset()) for code in session.scalars(select(Territory.code))
-    }
