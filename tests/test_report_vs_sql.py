@@ -10,10 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from benchmarks.dataset import REPORT_WEEK, generate
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from benchmarks.dataset import REPORT_WEEK, generate
 from roundup_crm.db import Database
 from roundup_crm.services.reports import weekly
 
