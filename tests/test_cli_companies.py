@@ -117,7 +117,7 @@ def test_edit_company_lists_and_fields(cli: Cli) -> None:
         "",
     )
     record = json.loads(cli("company", "show", "Nordlicht", "--format", "json").stdout)
-    assert [t["code"] for t in record["territories"]] == ["german-speaking-europe", "benelux"]
+    assert [t["code"] for t in record["territories"]] == ["benelux", "german-speaking-europe"]
     assert record["tags"] == ["hot-buyer"]
     assert record["website"] is None
     cli("company", "edit", "Nordlicht", "--territory", "DE", "--name", "Nordlicht Film AG")

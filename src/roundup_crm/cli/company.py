@@ -216,3 +216,8 @@ def show(app: App, company_name: str, fmt: str) -> None:
     if contacts:
         click.echo()
         emit(contacts, columns=["id", "name", "role", "email", "phone"], title="Contacts")
+
+
+from roundup_crm.cli.merge import company_merge  # noqa: E402 - defined with the other merge command
+
+company.add_command(company_merge)

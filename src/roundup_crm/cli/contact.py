@@ -169,3 +169,8 @@ def show(app: App, person: str, within: str | None, fmt: str) -> None:
     with app.db.begin(readonly=True) as session:
         record = show_contact(session, person, within=within)
     emit_record(record, fmt=fmt, title=record["name"] if fmt == "table" else None)
+
+
+from roundup_crm.cli.merge import contact_merge  # noqa: E402 - defined with the other merge command
+
+contact.add_command(contact_merge)

@@ -35,6 +35,21 @@ COMMANDS: dict[str, Entry] = {
         "report",
         "Weekly pipeline reports, market reports and post-market follow-up letters.",
     ),
+    "export": Entry(
+        "roundup_crm.cli.export",
+        "export",
+        "Export everything (or some records) as JSON, losslessly.",
+    ),
+    "import": Entry(
+        "roundup_crm.cli.importer",
+        "import_group",
+        "Import buyer lists (CSV, XLSX) or a full JSON export.",
+    ),
+    "dedupe": Entry(
+        "roundup_crm.cli.dedupe",
+        "dedupe",
+        "Find records that are probably the same buyer entered twice.",
+    ),
     "meeting": Entry(
         "roundup_crm.cli.meeting", "meeting", "Log, schedule, list and show market meetings."
     ),

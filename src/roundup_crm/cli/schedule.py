@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from roundup_crm.cli.app import App, pass_app
@@ -12,9 +14,18 @@ from roundup_crm.cli.output import emit, format_option
 @click.option("--market", required=True, help="Market name (unique prefix is enough).")
 @click.option("--day", help="The day, in the market's zone (default today, or its first day).")
 @click.option("--agent", help="Only this agent's meetings.")
+@click.option(
+    "--ics",
+    "ics_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Write the market's meetings and screenings (all days, or --day) to an iCalendar file.",
+)
 @format_option
 @pass_app
-def schedule(app: App, market: str, day: str | None, agent: str | None, fmt: str) -> None:
+def schedule(
+    app: App, market: str, day: str | None, agent: str | None, fmt: str, ics_file: Path | None
+) -> None:
     """Show the day's plan at a market: meetings and screenings, clashes flagged.
 
     Times are in the market's zone. A clash is two meetings of one agent that overlap,
@@ -23,7 +34,13 @@ def schedule(app: App, market: str, day: str | None, agent: str | None, fmt: str
     Example:
 
         roundup-crm schedule --market "EFM 2026" --day 2026-02-14
+        roundup-crm schedule --market "EFM 2026" --ics efm-2026.ics
     """
+    if ics_file is not None:
+        from roundup_crm.cli.calendar import write_market_calendar
+
+        write_market_calendar(app, market=market, day=day, path=ics_file)
+        return
     from roundup_crm.services.meetings import day_plan
 
     with app.db.begin(readonly=True) as session:
