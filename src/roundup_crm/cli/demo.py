@@ -13,7 +13,8 @@ from roundup_crm.cli.app import App, pass_app
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Also write the demo's documents here: press kits (English, Korean), sales sheet.",
+    help="Also write the demo's documents here: press kits (English, Korean), sales sheet, "
+    "the weekly report of the demo week.",
 )
 @pass_app
 def demo(app: App, out: Path | None) -> None:
@@ -24,7 +25,8 @@ def demo(app: App, out: Path | None) -> None:
     several currencies, two closed deals and follow-ups. Running it again adds nothing.
 
     With --out, also writes the press kit of The Roundup: Punishment in English and
-    Korean and its one-page sales sheet into that folder.
+    Korean, its one-page sales sheet and the weekly pipeline report of the demo week
+    (EFM 2026, 2026-W07) into that folder.
 
     Example:
 
@@ -32,6 +34,7 @@ def demo(app: App, out: Path | None) -> None:
     """
     from roundup_crm.services.demo import load_demo
     from roundup_crm.services.presskit import demo_presskits
+    from roundup_crm.services.reports import demo_weekly
     from roundup_crm.services.sales_company import load_sales_company
 
     company = load_sales_company()
@@ -42,6 +45,7 @@ def demo(app: App, out: Path | None) -> None:
             if out is not None
             else []
         )
+        weekly = demo_weekly(session) if out is not None else None
     if summary.total_created:
         parts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.created.items()))
         click.echo(f"Demo loaded into {app.db.display_url}: {parts}.")
@@ -54,3 +58,9 @@ def demo(app: App, out: Path | None) -> None:
         renderer = PressKitRenderer(assets_dir=app.settings.assets_dir)
         for path in write_documents(renderer.render_all(kits), out):
             click.echo(f"wrote {path}")
+        if weekly is not None:
+            from roundup_crm.services.reports import Documents, write_output
+
+            report = out / f"weekly-report-{weekly.period.label}.pdf"
+            write_output(report, Documents().weekly(weekly, author=app.settings.agent))
+            click.echo(f"wrote {report}")

@@ -110,14 +110,23 @@ def _locale(lang: str) -> str:
     return BABEL_LOCALES.get(lang, "en_GB")
 
 
-def format_money(amount: Decimal | None, currency: str | None, lang: str = "en") -> str:
-    """`1,250,000 €`-style amounts in the document's language (babel)."""
+def format_money(
+    amount: Decimal | None, currency: str | None, lang: str = "en", whole: bool = False
+) -> str:
+    """`1,250,000 €`-style amounts in the document's language (babel); `whole` drops the
+    cents (rounded), as reports print MGs."""
     if amount is None:
         return ""
     from babel.numbers import format_currency
 
     if not currency:
         return format_number(amount, lang)
+    if whole:
+        return str(
+            format_currency(
+                amount, currency, format="¤#,##0", locale=_locale(lang), currency_digits=False
+            )
+        )
     return str(format_currency(amount, currency, locale=_locale(lang), decimal_quantization=False))
 
 

@@ -199,3 +199,4 @@ def right_codes(rights: Iterable[Right | str], all_codes: Iterable[str]) -> set[
         else:
             codes.add(code)
     return codes
+
