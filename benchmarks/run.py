@@ -143,11 +143,11 @@ def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def _fingerprint(spec: dataset.Size, seed: int) -> str:
+def _fingerprint(*parts: object) -> str:
     """Changes when the requested data, the dataset's version or the schema changes."""
     from roundup_crm.db import SCHEMA_HEAD
 
-    text = f"{spec}|{seed}|{dataset.VERSION}|{SCHEMA_HEAD}"
+    text = "|".join(map(str, (*parts, dataset.VERSION, SCHEMA_HEAD)))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -338,7 +338,7 @@ class Run:
     def empty(self, name: str) -> str:
         """A migrated database holding only the reference data, fresh for each call."""
         template = "empty-template"
-        fingerprint = _fingerprint(dataset.scaled(dataset.SIZES["small"], films=0), 0)
+        fingerprint = _fingerprint("empty")
         if not (
             self.databases.exists(template) and self.databases.fingerprint(template) == fingerprint
         ):
@@ -423,9 +423,11 @@ def meeting_log(run: Run) -> Plan:
 
 def _buyer_with_contact(url: str) -> tuple[str, str]:
     """A buyer whose name no other company shares, and the email of one of its people."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    from roundup_crm.db import make_engine
+
+    engine = make_engine(url)
     with engine.connect() as conn:
         row = conn.execute(
             text(
