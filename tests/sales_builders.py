@@ -6,19 +6,24 @@ Service tests build their world here directly; the CLI is tested through its own
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from roundup_crm.db import Database
 from roundup_crm.models import (
     Company,
     CompanyType,
+    Contact,
     Deal,
     Film,
+    Market,
     Opportunity,
     Right,
+    Screening,
+    ScreeningKind,
     Stage,
     Territory,
 )
@@ -102,3 +107,66 @@ def deal(
     session.add(row)
     session.flush()
     return row
+
+
+def market(
+    session: Session,
+    name: str = "EFM 2026",
+    *,
+    starts: date = date(2026, 2, 12),
+    ends: date = date(2026, 2, 18),
+    timezone: str = "Europe/Berlin",
+    stand: str | None = "Hall 7, B12",
+) -> Market:
+    row = Market(name=name, starts_on=starts, ends_on=ends, timezone=timezone, stand=stand)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def contact(session: Session, company: Company, name: str, email: str | None = None) -> Contact:
+    row = Contact(company_id=company.id, name=name, email=email)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def screening(
+    session: Session, market: Market, film: Film, starts_at: datetime, minutes: int = 120
+) -> Screening:
+    row = Screening(
+        market_id=market.id,
+        film_id=film.id,
+        kind=ScreeningKind.MARKET_SCREENING,
+        starts_at=starts_at,
+        duration_minutes=minutes,
+        venue="CinemaxX 3",
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def efm_world(database: Database) -> None:
+    """The Roundup films, three buyers with contacts, EFM 2026 and one market screening."""
+    with database.begin() as session:
+        for slug, title, order in [
+            ("the-outlaws", "The Outlaws", 1),
+            ("the-roundup", "The Roundup", 2),
+            ("the-roundup-no-way-out", "The Roundup: No Way Out", 3),
+            ("the-roundup-punishment", "The Roundup: Punishment", 4),
+        ]:
+            row = film(session, slug, title)
+            row.series_order = order
+        splendid = company(
+            session, "Splendid Film", country="DE", buys_for=["german-speaking-europe"]
+        )
+        contact(session, splendid, "Anna Weber", "anna@splendid.example")
+        lumiere = company(session, "Lumière Publishing", country="BE", buys_for=["benelux"])
+        contact(session, lumiere, "Jan Peeters")
+        company(session, "Metropolitan Filmexport", country="FR")
+        efm = market(session)
+        punishment = session.scalars(
+            select(Film).where(Film.slug == "the-roundup-punishment")
+        ).one()
+        screening(session, efm, punishment, datetime(2026, 2, 14, 10, 0, tzinfo=UTC))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,8 +46,15 @@ def display_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def _json_text(value: Any) -> str:
+    # Lists of titles and tags keep their Hangul and accents as typed, so text search
+    # (services/search.py) can match them inside the stored JSON.
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(raw_url: str | URL, **kwargs: Any) -> Engine:
     url = raw_url if isinstance(raw_url, URL) else parse_url(raw_url)
+    kwargs.setdefault("json_serializer", _json_text)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
     try:

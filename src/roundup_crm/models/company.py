@@ -36,7 +36,9 @@ class Company(Record, Base):
         ForeignKey("companies.id", ondelete="SET NULL")
     )
 
-    territories: Mapped[list[Territory]] = relationship(secondary=company_territories)
+    territories: Mapped[list[Territory]] = relationship(
+        secondary=company_territories, order_by="Territory.name"
+    )
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="company", order_by="Contact.name"
     )

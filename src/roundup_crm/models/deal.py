@@ -56,8 +56,12 @@ class Deal(Record, Base):
 
     film: Mapped[Film] = relationship()
     company: Mapped[Company] = relationship()
-    territories: Mapped[list[Territory]] = relationship(secondary=deal_territories)
-    rights: Mapped[list[Right]] = relationship(secondary=deal_rights)
+    territories: Mapped[list[Territory]] = relationship(
+        secondary=deal_territories, order_by="Territory.name"
+    )
+    rights: Mapped[list[Right]] = relationship(
+        secondary=deal_rights, order_by="Right.position"
+    )
     instalments: Mapped[list[Instalment]] = relationship(
         back_populates="deal", cascade="all, delete-orphan", order_by="Instalment.due_on"
     )

@@ -55,8 +55,12 @@ class Opportunity(Record, Base):
 
     company: Mapped[Company] = relationship()
     film: Mapped[Film] = relationship()
-    territories: Mapped[list[Territory]] = relationship(secondary=opportunity_territories)
-    rights: Mapped[list[Right]] = relationship(secondary=opportunity_rights)
+    territories: Mapped[list[Territory]] = relationship(
+        secondary=opportunity_territories, order_by="Territory.name"
+    )
+    rights: Mapped[list[Right]] = relationship(
+        secondary=opportunity_rights, order_by="Right.position"
+    )
     history: Mapped[list[StageChange]] = relationship(
         back_populates="opportunity",
         cascade="all, delete-orphan",

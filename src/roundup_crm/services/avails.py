@@ -32,9 +32,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from roundup_crm.errors import InvalidInput
@@ -232,8 +232,8 @@ def _columns(session: Session) -> tuple[list[RightColumn], list[str]]:
     return [RightColumn(code, name) for code, name in rows if code != ALL_RIGHTS], every
 
 
-def _grouped(rows: Iterable[tuple[uuid.UUID, str]]) -> dict[uuid.UUID, list[str]]:
-    out: dict[uuid.UUID, list[str]] = defaultdict(list)
+def _grouped(rows: Iterable[Any]) -> dict[Any, list[str]]:
+    out: dict[Any, list[str]] = defaultdict(list)
     for key, code in rows:
         out[key].append(code)
     return out
@@ -279,48 +279,56 @@ def _offer_scopes(
 ) -> dict[tuple[frozenset[str], frozenset[str]], set[str]]:
     """Open offers on the film, folded to (territory codes, right codes) -> buyer names.
 
-    Many opportunities share a scope (a buyer's usual territories, all rights), so the
-    expansion to countries happens once per scope, not once per opportunity.
+    Four flat Core queries (opportunities, their territories, their rights, their buyers'
+    territories). Ids come back as raw text (no UUID objects): a film can have tens of
+    thousands of live offers. Many opportunities share a scope, so the expansion to
+    countries happens once per scope, not once per opportunity.
     """
-    scope = [Opportunity.film_id == film_id, Opportunity.stage.in_(OFFER_STAGES)]
-    opportunity_ids = select(Opportunity.id).where(*scope)
-    opportunities = session.execute(
-        select(Opportunity.id, Opportunity.company_id, Company.name, Company.country)
-        .join(Company, Company.id == Opportunity.company_id)
-        .where(*scope)
+    opp = Opportunity.__table__
+    company = Company.__table__
+    territory = Territory.__table__
+    right = Right.__table__
+    live = (opp.c.film_id == film_id, opp.c.stage.in_(OFFER_STAGES))
+    conn = session.connection()
+    opp_id = type_coerce(opp.c.id, String)
+    company_id = type_coerce(company.c.id, String)
+    opportunities = conn.execute(
+        select(opp_id, company_id, company.c.name, company.c.country)
+        .join(company, company.c.id == opp.c.company_id)
+        .where(*live)
     ).all()
     if not opportunities:
         return {}
     own_territories = _grouped(
-        session.execute(
-            select(opportunity_territories.c.opportunity_id, Territory.code)
-            .join(Territory, Territory.id == opportunity_territories.c.territory_id)
-            .where(opportunity_territories.c.opportunity_id.in_(opportunity_ids))
-        ).all()
+        conn.execute(
+            select(type_coerce(opportunity_territories.c.opportunity_id, String), territory.c.code)
+            .join(opp, opp.c.id == opportunity_territories.c.opportunity_id)
+            .join(territory, territory.c.id == opportunity_territories.c.territory_id)
+            .where(*live)
+        )
     )
     own_rights = _grouped(
-        session.execute(
-            select(opportunity_rights.c.opportunity_id, Right.code)
-            .join(Right, Right.id == opportunity_rights.c.right_id)
-            .where(opportunity_rights.c.opportunity_id.in_(opportunity_ids))
-        ).all()
+        conn.execute(
+            select(type_coerce(opportunity_rights.c.opportunity_id, String), right.c.code)
+            .join(opp, opp.c.id == opportunity_rights.c.opportunity_id)
+            .join(right, right.c.id == opportunity_rights.c.right_id)
+            .where(*live)
+        )
     )
     buyer_territories = _grouped(
-        session.execute(
-            select(company_territories.c.company_id, Territory.code)
-            .join(Territory, Territory.id == company_territories.c.territory_id)
-            .where(
-                company_territories.c.company_id.in_(select(Opportunity.company_id).where(*scope)),
-            )
-        ).all()
+        conn.execute(
+            select(type_coerce(company_territories.c.company_id, String), territory.c.code)
+            .join(territory, territory.c.id == company_territories.c.territory_id)
+            .where(company_territories.c.company_id.in_(select(opp.c.company_id).where(*live)))
+        )
     )
     scopes: dict[tuple[frozenset[str], frozenset[str]], set[str]] = defaultdict(set)
-    for id_, company_id, name, country in opportunities:
-        territories = own_territories.get(id_) or buyer_territories.get(company_id)
+    for id_, buyer_id, name, country in opportunities:
+        territories = own_territories.get(id_) or buyer_territories.get(buyer_id)
         if not territories:
             territories = [country] if country else []
         if not territories:
-            continue  # nowhere to place the offer on the grid
+            continue  # a buyer with no territories and no country: nowhere on the grid
         rights = own_rights.get(id_) or [ALL_RIGHTS]
         scopes[(frozenset(territories), frozenset(rights))].add(name)
     return scopes

@@ -56,6 +56,11 @@ def _one_by_name(
     candidates = session.scalars(
         select(model).where(func.lower(prefix_column).like(pattern, escape="\\")).limit(21)
     ).all()
+    if not candidates and not raw.isascii():
+        # SQLite's lower() folds ASCII only: "Kino Świat" must also match as typed.
+        candidates = session.scalars(
+            select(model).where(prefix_column.like(_escape_like(raw) + "%", escape="\\")).limit(21)
+        ).all()
     if len(candidates) == 1:
         return candidates[0]
     if len(candidates) > 1:
@@ -93,7 +98,7 @@ def find_company(session: Session, value: str) -> Company:
         Company,
         "company",
         value,
-        exact=[live & (func.lower(Company.name) == raw.lower())],
+        exact=[live & (func.lower(Company.name) == raw.lower()), live & (Company.name == raw)],
         prefix_column=Company.name,
         label=lambda c: f"{c.name} ({c.country or '?'})",
     )

@@ -148,3 +148,22 @@ def parse_iso_week(value: str, *, field: str = "week") -> tuple[date, date]:
     except ValueError:
         raise InvalidInput(field, value, "no such ISO week") from None
     return monday, monday + timedelta(days=6)
+
+
+def parse_int(
+    value: str | int,
+    *,
+    field: str,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int:
+    """A whole number typed by a user (`1,200,000` allowed), within bounds if given."""
+    raw = str(value).strip().replace(",", "").replace("_", "")
+    if not re.fullmatch(r"[+-]?\d{1,18}", raw):
+        raise InvalidInput(field, value, "expected a whole number")
+    number = int(raw)
+    if minimum is not None and number < minimum:
+        raise InvalidInput(field, value, f"must be at least {minimum}")
+    if maximum is not None and number > maximum:
+        raise InvalidInput(field, value, f"must be at most {maximum}")
+    return number

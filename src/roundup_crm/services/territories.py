@@ -12,11 +12,21 @@ from sqlalchemy.orm import Session
 from roundup_crm.errors import Ambiguous, InvalidInput
 from roundup_crm.models import Right, Territory, TerritoryKind, TerritoryMember
 
+# Letters that carry no combining accent in Unicode, yet people type them bare.
+_BARE_LETTERS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
+)
+
 
 def fold(value: str) -> str:
-    """Case- and accent-insensitive form of a name (Hangul is left as it is)."""
+    """Case- and accent-insensitive form of a name: "Ciné-Lumière" -> "cine-lumiere".
+
+    Recomposed at the end so Hangul stays in syllables ("범죄도시" folds to itself)
+    instead of the jamo NFKD splits it into.
+    """
     decomposed = unicodedata.normalize("NFKD", value.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).translate(_BARE_LETTERS).strip()
 
 
 def find_territory(session: Session, value: str, *, field: str = "territory") -> Territory:
@@ -82,6 +92,19 @@ def country_codes(session: Session, territories: Iterable[Territory]) -> set[str
     for territory in territories:
         codes |= _expand(territory.code, members, frozenset())
     return codes
+
+
+def overlapping(session: Session, territory: Territory) -> tuple[list[uuid.UUID], set[str]]:
+    """Every territory (country or group) sharing a country with `territory`, and those
+    countries: a buyer for "German-speaking Europe" buys for Germany, and the reverse."""
+    members = _membership(session)
+    wanted = _expand(territory.code, members, frozenset())
+    ids = [
+        territory_id
+        for territory_id, code in session.execute(select(Territory.id, Territory.code))
+        if _expand(code, members, frozenset()) & wanted
+    ]
+    return ids, wanted
 
 
 def _membership(session: Session) -> dict[str, list[tuple[str, bool]]]:

@@ -1,0 +1,1 @@
+"""Getting data in and out: spreadsheet imports, JSON backups, contact exports, calendars."""

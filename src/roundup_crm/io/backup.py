@@ -1,0 +1,446 @@
+"""Full JSON exports and their restore: moving a team's data between machines and engines.
+
+The export is one JSON document, streamed table by table in foreign-key order with one
+row per line, so a million stage changes are written and read back without holding
+them in memory. Every value is kept as the database holds it: ids, timestamps (UTC,
+microseconds), versions, money as decimal strings, text as it is (Hangul unescaped).
+Importing it into an empty database gives back the same rows, on SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Connection, Date, Table, Uuid, func, select, update
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
+from sqlalchemy.orm import Session
+
+from roundup_crm.db import SCHEMA_HEAD
+from roundup_crm.errors import CRMError, InvalidInput
+from roundup_crm.io.bulk import SQLITE_CACHE_KIB, BulkInsert, indexes_built_after
+from roundup_crm.models import metadata
+from roundup_crm.models.base import Money, UTCDateTime
+
+FORMAT = "roundup-crm export"
+FORMAT_VERSION = 1
+BATCH_ROWS = 5_000
+
+# What `--only` accepts: each name stands for a record and the tables that belong to it.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "agents": ("agents",),
+    "territories": ("territories", "territory_members", "rights"),
+    "films": (
+        "films",
+        "credits",
+        "festival_entries",
+        "press_quotes",
+        "box_office",
+        "film_assets",
+    ),
+    "companies": ("companies", "company_territories"),
+    "contacts": ("contacts",),
+    "markets": ("markets", "screenings", "invitations"),
+    "meetings": ("meetings", "meeting_films", "meeting_contacts"),
+    "opportunities": (
+        "opportunities",
+        "opportunity_territories",
+        "opportunity_rights",
+        "stage_changes",
+        "offers",
+    ),
+    "deals": ("deals", "deal_territories", "deal_rights", "instalments"),
+    "followups": ("followups",),
+    "exchange-rates": ("exchange_rates",),
+    "audit": ("audit_log",),
+}
+# Seeded by every migration; an import replaces them with the exported ones (same ids).
+REFERENCE_TABLES = ("territory_members", "territories", "rights")
+
+
+def tables_for(only: list[str] | None) -> list[Table]:
+    """The tables to export, parents before children."""
+    if not only:
+        return list(metadata.sorted_tables)
+    wanted: set[str] = set()
+    for name in only:
+        key = name.strip().lower()
+        if key not in GROUPS:
+            raise InvalidInput("--only", name, f"not one of {', '.join(GROUPS)}")
+        wanted.update(GROUPS[key])
+    return [t for t in metadata.sorted_tables if t.name in wanted]
+
+
+# --- export -------------------------------------------------------------------------
+
+
+def _to_json(table: Table, dialect: Any) -> list[Callable[[Any], Any]]:
+    """Per column, how a value as the driver returns it becomes its JSON form.
+
+    The JSON form is the same whatever the engine: ids with dashes, timestamps in UTC
+    with microseconds, decimals as strings. On SQLite the values come raw (its stored
+    text for ids and times is nearly that form, reshaped directly); elsewhere they come
+    through the column types.
+    """
+    sqlite = dialect.name == "sqlite"
+
+    def sqlite_id(value: str | None) -> str | None:
+        if value is None:
+            return None
+        v = value
+        return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
+
+    def sqlite_moment(value: str | None) -> str | None:
+        if value is None:
+            return None
+        if len(value) == 19:
+            value += ".000000"
+        return f"{value[:10]}T{value[11:]}+00:00"
+
+    def moment(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def day(value: date | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    def text(value: Any) -> Any:
+        return None if value is None else str(value)
+
+    def member(value: Any) -> Any:
+        return value.value if isinstance(value, Enum) else value
+
+    converters: list[Callable[[Any], Any]] = []
+    for column in table.columns:
+        kind = column.type
+        if sqlite and isinstance(kind, Uuid):
+            converters.append(sqlite_id)
+            continue
+        if sqlite and isinstance(kind, UTCDateTime):
+            converters.append(sqlite_moment)
+            continue
+        if isinstance(kind, Uuid | Money):
+            last: Callable[[Any], Any] = text
+        elif isinstance(kind, UTCDateTime):
+            last = moment
+        elif isinstance(kind, Date):
+            last = day
+        elif isinstance(kind, SAEnum):
+            last = member
+        else:
+            last = _same
+        processor = kind._cached_result_processor(dialect, None) if sqlite else None
+        converters.append(_then(processor, last) if processor is not None else last)
+    return converters
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _then(first: Callable[[Any], Any], second: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: second(first(value))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def export_json(session: Session, out: IO[str], *, only: list[str] | None = None) -> dict[str, int]:
+    """Write the database (or the `only` groups) to `out`; returns rows per table."""
+    tables = tables_for(only)
+    head = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "schema": SCHEMA_HEAD,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "only": sorted(only) if only else None,
+    }
+    out.write(_dumps(head)[:-1] + ',"tables":{\n')
+    counts: dict[str, int] = {}
+    conn = session.connection()
+    for position, table in enumerate(tables):
+        columns = [c.name for c in table.columns]
+        out.write(f'{_dumps(table.name)}:{{"columns":{_dumps(columns)},"rows":[\n')
+        converters = _to_json(table, conn.dialect)
+        pairs = list(zip(converters, range(len(columns)), strict=True))
+        if conn.dialect.name == "sqlite":
+            # Untyped columns: SQLite's stored text, reshaped once by `converters`.
+            raw = sa_table(table.name, *(sa_column(c) for c in columns))
+            query = select(raw).order_by(*(raw.c[c.name] for c in table.primary_key.columns))
+        else:
+            query = select(table).order_by(*table.primary_key.columns)
+        result = conn.execution_options(yield_per=BATCH_ROWS).execute(query)
+        previous: str | None = None
+        count = 0
+        for row in result:
+            line = _dumps([convert(row[i]) for convert, i in pairs])
+            if previous is not None:
+                out.write(previous + ",\n")
+            previous = line
+            count += 1
+        if previous is not None:
+            out.write(previous + "\n")
+        out.write("]}" + ("," if position < len(tables) - 1 else "") + "\n")
+        counts[table.name] = count
+    out.write("}}\n")
+    return counts
+
+
+# --- import -------------------------------------------------------------------------
+
+
+class Section:
+    """One table's rows as they stream out of the file."""
+
+    def __init__(self, name: str, columns: list[str], rows: Iterator[list[Any]]) -> None:
+        self.name = name
+        self.columns = columns
+        self.rows = rows
+
+
+_TABLE_LINE = re.compile(r'^("(?:[^"\\]|\\.)*"):\{"columns":(\[.*\]),"rows":\[$')
+
+
+def read_export(handle: IO[str], name: str) -> tuple[dict[str, Any], Iterator[Section]]:
+    """The export's header and its tables, read line by line as `export_json` writes them.
+
+    A file in any other JSON layout (pretty-printed by hand, say) is read whole instead.
+    """
+    first = handle.readline()
+    marker = ',"tables":{'
+    if not first.rstrip("\n").endswith(marker):
+        handle.seek(0)
+        return _read_whole(handle, name)
+    try:
+        head = json.loads(first.rstrip("\n")[: -len(marker)] + "}")
+    except json.JSONDecodeError:
+        raise InvalidInput("FILE", name, "not a roundup-crm JSON export") from None
+    _check_head(head, name)
+
+    def sections() -> Iterator[Section]:
+        while True:
+            line = handle.readline().rstrip("\n")
+            if line in ("}}", ""):
+                return
+            match = _TABLE_LINE.match(line)
+            if match is None:
+                raise InvalidInput("FILE", name, f"unexpected line {line[:60]!r}")
+            section = Section(json.loads(match.group(1)), json.loads(match.group(2)), iter(()))
+            section.rows = _rows(handle, name)
+            yield section
+            for _ in section.rows:  # a caller that skipped a table: move past it
+                pass
+
+    return head, sections()
+
+
+def _rows(handle: IO[str], name: str) -> Iterator[list[Any]]:
+    for line in handle:
+        text = line.rstrip("\n")
+        if text.startswith("]}"):
+            return
+        try:
+            yield json.loads(text[:-1] if text.endswith(",") else text)
+        except json.JSONDecodeError:
+            raise InvalidInput("FILE", name, f"unreadable row {text[:60]!r}") from None
+    raise InvalidInput("FILE", name, "ends in the middle of a table: the export is incomplete")
+
+
+def _read_whole(handle: IO[str], name: str) -> tuple[dict[str, Any], Iterator[Section]]:
+    try:
+        document = json.load(handle)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput("FILE", name, f"not JSON ({exc})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("tables"), dict):
+        raise InvalidInput("FILE", name, "not a roundup-crm JSON export")
+    tables = document.pop("tables")
+    _check_head(document, name)
+    sections = (
+        Section(table, body["columns"], iter(body["rows"])) for table, body in tables.items()
+    )
+    return document, sections
+
+
+def _check_head(head: dict[str, Any], name: str) -> None:
+    if head.get("format") != FORMAT:
+        raise InvalidInput("FILE", name, "not a roundup-crm JSON export")
+    if head.get("version") != FORMAT_VERSION:
+        raise InvalidInput("FILE", name, f"export format {head.get('version')} is not supported")
+    if head.get("schema") != SCHEMA_HEAD:
+        raise InvalidInput(
+            "FILE",
+            name,
+            f"exported at schema {head.get('schema')}, this database is at {SCHEMA_HEAD}: "
+            "import it with the roundup-crm version that wrote it, then upgrade",
+        )
+
+
+def _from_json(table: Table, columns: list[str], dialect: Any) -> list[Callable[[Any], Any] | None]:
+    """Per column of the file, how a JSON value becomes what the driver stores.
+
+    On SQLite the JSON forms of ids and UTC times are reshaped into the stored text
+    directly; other values go through the column type's own conversion.
+    """
+    sqlite = dialect.name == "sqlite"
+
+    def sqlite_id(value: str | None) -> str | None:
+        return None if value is None else value.replace("-", "")
+
+    def sqlite_moment(value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.endswith("+00:00") and len(value) == 32:
+            return f"{value[:10]} {value[11:26]}"
+        return moment_bind(datetime.fromisoformat(value))
+
+    def moment(value: str | None) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+    def day(value: str | None) -> date | None:
+        return None if value is None else date.fromisoformat(value)
+
+    def ident(value: str | None) -> uuid.UUID | None:
+        return None if value is None else uuid.UUID(value)
+
+    def amount(value: str | None) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+    moment_bind = UTCDateTime()._cached_bind_processor(dialect) or _same
+    converters: list[Callable[[Any], Any] | None] = []
+    for name in columns:
+        kind = table.columns[name].type
+        if sqlite and isinstance(kind, Uuid):
+            converters.append(sqlite_id)
+            continue
+        if sqlite and isinstance(kind, UTCDateTime):
+            converters.append(sqlite_moment)
+            continue
+        if isinstance(kind, Uuid):
+            first: Callable[[Any], Any] | None = ident
+        elif isinstance(kind, Money):
+            first = amount
+        elif isinstance(kind, UTCDateTime):
+            first = moment
+        elif isinstance(kind, Date):
+            first = day
+        else:
+            first = None
+        processor = kind._cached_bind_processor(dialect)
+        if first is not None and processor is not None:
+            converters.append(_then(first, processor))
+        else:
+            converters.append(first or processor)
+    return converters
+
+
+def user_tables_with_rows(conn: Connection) -> list[str]:
+    """Tables other than the seeded reference data that hold anything."""
+    busy = []
+    for table in metadata.sorted_tables:
+        if table.name in REFERENCE_TABLES:
+            continue
+        if conn.execute(
+            select(func.count()).select_from(select(table).limit(1).subquery())
+        ).scalar():
+            busy.append(table.name)
+    return busy
+
+
+def import_json(
+    session: Session, path: Path, *, track: Callable[[str, int], None] | None = None
+) -> dict[str, int]:
+    """Load an export into an empty database; returns rows per table."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        # Room for the index pages of a million-row table (the default is 2 MB).
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    busy = user_tables_with_rows(conn)
+    if busy:
+        raise CRMError(
+            f"import all needs an empty database, and this one has {', '.join(busy[:5])}"
+            f"{' and more' if len(busy) > 5 else ''}: create a new one "
+            "(--db sqlite:///new.db, or an empty PostgreSQL database) and import there"
+        )
+    counts: dict[str, int] = {}
+    with path.open("r", encoding="utf-8") as handle:
+        _head, sections = read_export(handle, path.name)
+        for section in sections:
+            table = metadata.tables.get(section.name)
+            if table is None:
+                raise InvalidInput("FILE", path.name, f"has an unknown table {section.name!r}")
+            missing = {c.name for c in table.columns} - set(section.columns)
+            extra = set(section.columns) - {c.name for c in table.columns}
+            if missing or extra:
+                raise InvalidInput(
+                    "FILE",
+                    path.name,
+                    f"table {section.name} columns differ from this version "
+                    f"(missing {sorted(missing)}, unknown {sorted(extra)})",
+                )
+            if section.name in REFERENCE_TABLES:
+                _clear_reference(conn, section.name)
+            with indexes_built_after(conn, table):
+                counts[section.name] = _load(conn, table, section, track)
+    return counts
+
+
+def _clear_reference(conn: Connection, name: str) -> None:
+    """Drop the seeded copy of a reference table before loading the exported one."""
+    order = list(REFERENCE_TABLES)
+    for table_name in order[: order.index(name) + 1]:
+        conn.execute(metadata.tables[table_name].delete())
+
+
+def _load(
+    conn: Connection,
+    table: Table,
+    section: Section,
+    track: Callable[[str, int], None] | None,
+) -> int:
+    converters = _from_json(table, section.columns, conn.dialect)
+    active = [(i, c) for i, c in enumerate(converters) if c is not None]
+    # A row pointing at another row of its own table (a company merged into another)
+    # is inserted without the link, which is set once every row is in.
+    self_refs = [
+        section.columns.index(fk.parent.name)
+        for fk in table.foreign_keys
+        if fk.column.table is table
+    ]
+    id_at = section.columns.index("id") if self_refs else -1
+    later: list[tuple[str, Any, Any]] = []
+    bulk = BulkInsert(conn, table, columns=section.columns)
+    batch: list[list[Any]] = []
+    for values in section.rows:
+        for index in self_refs:
+            if values[index] is not None:
+                later.append((section.columns[index], values[id_at], values[index]))
+                values[index] = None
+        for index, convert in active:
+            values[index] = convert(values[index])
+        batch.append(values)
+        if len(batch) >= BATCH_ROWS:
+            bulk.write_ready(batch)
+            batch = []
+            if track is not None:
+                track(table.name, bulk.count)
+    bulk.write_ready(batch)
+    if track is not None:
+        track(table.name, bulk.count)
+    for column_name, row_id, target in later:
+        conn.execute(
+            update(table)
+            .where(table.c.id == uuid.UUID(row_id))
+            .values({column_name: uuid.UUID(target)})
+        )
+    return bulk.count
