@@ -456,7 +456,7 @@ def buyer_import(run: Run) -> Plan:
     rows = BUYER_ROWS.get(run.size, 100_000)
     csv_path = run.files / f"buyers-{rows}-s{run.seed}.csv"
     if not csv_path.exists():
-        dataset.write_buyer_csv(csv_path, rows, seed=run.seed)
+        write_buyer_csv(csv_path, rows, seed=run.seed)
     urls: dict[int, str] = {}
 
     def fresh(repetition: int) -> None:
@@ -482,6 +482,19 @@ def buyer_import(run: Run) -> Plan:
             ),
         ],
     )
+
+
+def write_buyer_csv(path: Path, count: int, *, seed: int) -> Path:
+    """The market attendee list `buyer_csv.py` describes, `count` rows of it."""
+    import csv
+
+    from benchmarks import buyer_csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(buyer_csv.HEADER)
+        writer.writerows(buyer_csv.rows(count, seed=seed))
+    return path
 
 
 @scenario(
