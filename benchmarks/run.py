@@ -161,7 +161,7 @@ class Command:
 
     label: str
     argv: Sequence[str | Path] | Callable[[int], Sequence[str | Path]]
-    before: Callable[[int], None] | None = None
+    before: Callable[[int], object] | None = None
 
     def argv_for(self, repetition: int) -> list[str]:
         argv = self.argv(repetition) if callable(self.argv) else self.argv
@@ -335,8 +335,8 @@ class Run:
         )
         return self.databases.url(name)
 
-    def empty(self, name: str) -> str:
-        """A migrated database holding only the reference data, fresh for each call."""
+    def fresh(self, name: str) -> str:
+        """A migrated database holding only the reference data, made anew at each call."""
         template = "empty-template"
         fingerprint = _fingerprint("empty")
         if not (
@@ -457,17 +457,12 @@ def buyer_import(run: Run) -> Plan:
     csv_path = run.files / f"buyers-{rows}-s{run.seed}.csv"
     if not csv_path.exists():
         write_buyer_csv(csv_path, rows, seed=run.seed)
-    urls: dict[int, str] = {}
-
-    def fresh(repetition: int) -> None:
-        urls[repetition] = run.empty("buyer-import")
-
     utils_db, raw_db = run.files / "sqlite-utils.db", run.files / "sqlite3.db"
     return Plan(
         Command(
             f"roundup-crm import contacts ({rows:,} rows)",
-            lambda r: run.crm_at(urls[r], "import", "contacts", str(csv_path)),
-            before=fresh,
+            run.crm_at(run.databases.url("buyer-import"), "import", "contacts", str(csv_path)),
+            before=lambda _: run.fresh("buyer-import"),
         ),
         [
             Command(
@@ -658,16 +653,11 @@ def import_all(run: Run) -> Plan:
     url = run.dataset()
     exported = run.files / "import-all.json"
     run.prepare_file(run.crm_at(url, "export", "--format", "json", "-o", str(exported)))
-    urls: dict[int, str] = {}
-
-    def fresh(repetition: int) -> None:
-        urls[repetition] = run.empty("import-all")
-
     return Plan(
         Command(
             "roundup-crm import all",
-            lambda r: run.crm_at(urls[r], "import", "all", str(exported)),
-            before=fresh,
+            run.crm_at(run.databases.url("import-all"), "import", "all", str(exported)),
+            before=lambda _: run.fresh("import-all"),
         ),
         [
             Command(
