@@ -22,6 +22,11 @@ COMMANDS: dict[str, Entry] = {
     "doctor": Entry(
         "roundup_crm.cli.doctor", "doctor", "Check Pango, the Hangul font and the database."
     ),
+    "presskit": Entry(
+        "roundup_crm.cli.presskit",
+        "presskit",
+        "Make a film's press kit or one-page sales sheet, in English or Korean.",
+    ),
     "export": Entry(
         "roundup_crm.cli.export",
         "export",
