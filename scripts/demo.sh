@@ -4,4 +4,4 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
-exec "$root/.venv/bin/roundup-crm" demo
+exec "$root/.venv/bin/roundup-crm" demo --out "${1:-demo-output}"

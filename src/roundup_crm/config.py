@@ -11,6 +11,7 @@ ENV_DATABASE_URL = "ROUNDUP_DATABASE_URL"
 ENV_AGENT = "ROUNDUP_AGENT"
 ENV_DATA_DIR = "ROUNDUP_DATA_DIR"
 ENV_TEMPLATES = "ROUNDUP_TEMPLATES"
+ENV_CONFIG = "ROUNDUP_CONFIG"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -23,6 +24,14 @@ def data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def config_file() -> Path:
+    """The user's settings file: `config.toml` in the data folder (or ROUNDUP_CONFIG)."""
+    override = os.environ.get(ENV_CONFIG)
+    if override:
+        return Path(override).expanduser()
+    return data_dir() / "config.toml"
 
 
 def default_database_url() -> str:

@@ -22,6 +22,19 @@ COMMANDS: dict[str, Entry] = {
     "doctor": Entry(
         "roundup_crm.cli.doctor", "doctor", "Check Pango, the Hangul font and the database."
     ),
+    "fx": Entry(
+        "roundup_crm.cli.fx", "fx", "Record and list the exchange rates reports convert with."
+    ),
+    "presskit": Entry(
+        "roundup_crm.cli.presskit",
+        "presskit",
+        "Make a film's press kit or one-page sales sheet, in English or Korean.",
+    ),
+    "report": Entry(
+        "roundup_crm.cli.report",
+        "report",
+        "Weekly pipeline reports, market reports and post-market follow-up letters.",
+    ),
     "export": Entry(
         "roundup_crm.cli.export",
         "export",

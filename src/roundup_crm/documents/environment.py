@@ -6,7 +6,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,25 +46,61 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(
         money=format_money,
         number=format_number,
         day=format_day,
         moment=format_moment,
+        slot=format_slot,
+        phone=format_phone,
     )
     env.globals["labels"] = labels
+    env.globals["template_file"] = partial(template_file, tuple(template_roots(user_dir)))
     return env
 
 
+def template_file(roots: tuple[Path, ...], name: str) -> str:
+    """The file: URI of a file a template links (stylesheet, logo), user's copy first.
+
+    Absolute, so HTML saved with `--html` still finds its stylesheets when opened or
+    rendered from anywhere else on the machine.
+    """
+    for root in roots:
+        candidate = (root / name).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate.as_uri()
+    raise InvalidInput("template", name, "not found in the template folders")
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the data folder, so a one-off command skips compiling.
+
+    Keyed by template name and source checksum: an edited or user-supplied template is
+    compiled afresh. Without a writable data folder, templates are compiled every time.
+    """
+    from roundup_crm.config import data_dir
+
+    folder = data_dir() / "cache" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 @cache
-def _labels(lang: str) -> Mapping[str, str]:
+def _labels(lang: str) -> Mapping[str, Any]:
     path = templates_dir() / "i18n" / f"{lang}.toml"
     return tomllib.loads(path.read_text("utf-8"))
 
 
-def labels(lang: str) -> Mapping[str, str]:
-    """The words a document prints around the data, in English or Korean."""
+def labels(lang: str) -> Mapping[str, Any]:
+    """The words a document prints around the data, in English or Korean.
+
+    Mostly text; a few tables (genres, territory group names) map stored codes to words.
+    """
     if lang not in LANGUAGES:
         raise InvalidInput("lang", lang, f"expected one of {', '.join(LANGUAGES)}")
     return _labels(lang)
@@ -74,14 +110,23 @@ def _locale(lang: str) -> str:
     return BABEL_LOCALES.get(lang, "en_GB")
 
 
-def format_money(amount: Decimal | None, currency: str | None, lang: str = "en") -> str:
-    """`1,250,000 €`-style amounts in the document's language (babel)."""
+def format_money(
+    amount: Decimal | None, currency: str | None, lang: str = "en", whole: bool = False
+) -> str:
+    """`1,250,000 €`-style amounts in the document's language (babel); `whole` drops the
+    cents (rounded), as reports print MGs."""
     if amount is None:
         return ""
     from babel.numbers import format_currency
 
     if not currency:
         return format_number(amount, lang)
+    if whole:
+        return str(
+            format_currency(
+                amount, currency, format="¤#,##0", locale=_locale(lang), currency_digits=False
+            )
+        )
     return str(format_currency(amount, currency, locale=_locale(lang), decimal_quantization=False))
 
 
@@ -110,6 +155,30 @@ def format_moment(value: datetime | None, tz: str = "UTC", lang: str = "en") -> 
     local = value.astimezone(ZoneInfo(tz))
     pattern = "d MMM y, HH:mm zzz" if lang == "en" else "y. M. d. HH:mm zzz"
     return str(format_datetime(local, pattern, tzinfo=ZoneInfo(tz), locale=_locale(lang)))
+
+
+def format_slot(start: datetime, end: datetime, tz: str, lang: str = "en") -> str:
+    """A screening slot in a market's zone: `Fri 13 Feb · 10:30–12:20`."""
+    from babel.dates import format_datetime
+
+    zone = ZoneInfo(tz)
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    day = "EEE d MMM" if lang == "en" else "M월 d일 (E)"
+    text = str(format_datetime(first, day, tzinfo=zone, locale=_locale(lang)))
+    return f"{text} · {first:%H:%M}–{last:%H:%M}"
+
+
+def format_phone(value: str | None) -> str:
+    """A stored E.164 number as people read it: `+82 10-5555-0101`."""
+    if not value:
+        return ""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
 def render_html(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:

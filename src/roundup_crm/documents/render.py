@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,8 @@ import jinja2
 
 from roundup_crm.documents.environment import make_environment, render_html, template_roots
 from roundup_crm.documents.fetcher import SafeFetcher
+
+_STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="(file:[^"<>]+)">\n?')
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,9 @@ class Renderer:
             root.resolve() for root in self.extra_roots if root.is_dir()
         ]
         self.fonts = FontConfiguration()
-        self._css_cache: dict[Any, Any] = {}
+        self._css_cache: dict[Any, Any] = {}  # WeasyPrint's image cache, keyed by URL
+        self._stylesheets: dict[str, Any] = {}  # parsed CSS, keyed by file: URI
+        self._css_fetcher = SafeFetcher(self.roots)
 
     @property
     def base_url(self) -> str:
@@ -59,13 +64,49 @@ class Renderer:
         level = logger.level
         logger.setLevel(logging.ERROR)  # refused URLs are reported by us, once, clearly
         try:
-            document = HTML(string=html, base_url=self.base_url, url_fetcher=fetcher).render(
-                font_config=self.fonts, cache=self._css_cache
-            )
+            html_for_layout, stylesheets = self._parsed_stylesheets(html)
+            document = HTML(
+                string=html_for_layout, base_url=self.base_url, url_fetcher=fetcher
+            ).render(font_config=self.fonts, cache=self._css_cache, stylesheets=stylesheets)
             pdf = document.write_pdf()
         finally:
             logger.setLevel(level)
-        return Rendered(html=html, pdf=pdf, refused=tuple(fetcher.refused))
+        refused = tuple(dict.fromkeys([*self._css_fetcher.refused, *fetcher.refused]))
+        self._css_fetcher.refused.clear()
+        return Rendered(html=html, pdf=pdf, refused=refused)
+
+    def _parsed_stylesheets(self, html: str) -> tuple[str, list[Any]]:
+        """The document's linked stylesheets, parsed once per batch, and the HTML without
+        those links.
+
+        Parsing CSS is a good part of WeasyPrint's time per document and every press kit
+        links the same files. Only `<link rel="stylesheet" href="file:...">` tags exactly
+        as the shipped templates write them, inside the allowed folders, are taken over;
+        any other link is left to WeasyPrint. With no author stylesheet left, the same
+        sheets applied at user level cascade exactly as they would have.
+        """
+        from weasyprint import CSS
+
+        head_end = html.find("</head>")
+        if head_end < 0:
+            return html, []
+        head = html[:head_end]
+        stylesheets = []
+        for match in _STYLESHEET_LINK.finditer(head):
+            url = match.group(1)
+            if self._css_fetcher.resolve(url) is None:
+                return html, []  # let WeasyPrint refuse it in the open
+            stylesheets.append(url)
+        if not stylesheets:
+            return html, []
+        parsed = []
+        for url in stylesheets:
+            if url not in self._stylesheets:
+                self._stylesheets[url] = CSS(
+                    url=url, url_fetcher=self._css_fetcher, font_config=self.fonts
+                )
+            parsed.append(self._stylesheets[url])
+        return _STYLESHEET_LINK.sub("", head) + html[head_end:], parsed
 
     def render(self, template: str, context: dict[str, Any], *, pdf: bool = True) -> Rendered:
         html = self.html(template, context)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from roundup_crm.db import check_version
 from roundup_crm.errors import Conflict, InvalidInput
@@ -20,6 +20,7 @@ from roundup_crm.models import (
     Opportunity,
     Territory,
     company_territories,
+    short_id,
 )
 from roundup_crm.services import validate
 from roundup_crm.services.lookup import find_company
@@ -249,28 +250,38 @@ def list_companies(
     )
     if limit is not None:
         query = query.limit(parse_int(limit, field="limit", minimum=1))
+    # Plain columns, not ORM objects: listing 10k companies should not build 10k entities.
+    # Contacts are counted per listed company (an index look-up each), and territories read
+    # in one query for the whole page rather than one per company.
     contacts = (
-        select(Contact.company_id, func.count().label("n"))
-        .where(Contact.erased_at.is_(None))
-        .group_by(Contact.company_id)
-        .subquery()
+        select(func.count(Contact.id))
+        .where(Contact.company_id == Company.id, Contact.erased_at.is_(None))
+        .scalar_subquery()
     )
-    rows = session.execute(
-        query.add_columns(func.coalesce(contacts.c.n, 0))
-        .outerjoin(contacts, contacts.c.company_id == Company.id)
-        .options(selectinload(Company.territories))
+    page = query.with_only_columns(
+        Company.id, Company.name, Company.country, Company.type, Company.tags, contacts
     )
+    rows = session.execute(page).all()
+    listed = query.with_only_columns(Company.id).subquery()
+    names: dict[uuid.UUID, list[str]] = {}
+    for company_id, name in session.execute(
+        select(company_territories.c.company_id, Territory.name)
+        .join(Territory, Territory.id == company_territories.c.territory_id)
+        .where(company_territories.c.company_id.in_(select(listed.c.id)))
+        .order_by(Territory.name)
+    ):
+        names.setdefault(company_id, []).append(name)
     return [
         {
-            "id": company.short_id,
-            "name": company.name,
-            "country": company.country,
-            "type": company.type,
-            "territories": [t.name for t in company.territories],
+            "id": short_id(company_id),
+            "name": name,
+            "country": country,
+            "type": type_,
+            "territories": names.get(company_id, []),
             "contacts": count,
-            "tags": company.tags,
+            "tags": tags,
         }
-        for company, count in rows
+        for company_id, name, country, type_, tags, count in rows
     ]
 
 
@@ -296,7 +307,10 @@ def company_record(session: Session, company: Company) -> dict[str, Any]:
         "country": company.country,
         "type": company.type,
         "website": company.website,
-        "territories": [{"code": t.code, "name": t.name} for t in company.territories],
+        "territories": [
+            {"code": t.code, "name": t.name}
+            for t in sorted(company.territories, key=lambda t: t.name)
+        ],
         "genre_preferences": company.genre_preferences,
         "tags": company.tags,
         "notes": company.notes,

@@ -53,6 +53,7 @@ from roundup_crm.models import (
     Territory,
 )
 from roundup_crm.models.base import Record
+from roundup_crm.services.sales_company import SalesCompany
 from roundup_crm.services.validate import match_key
 
 NAMESPACE = uuid.UUID("5b1f7a52-4c0e-4d8e-9a51-2f3d7c1e8b90")
@@ -345,6 +346,15 @@ AGENTS = [
         "+49 30 5550 1234",
     ),
 ]
+
+# The sales company the demo's documents are signed by, when config.toml names none.
+DEMO_COMPANY = SalesCompany(
+    name="Seoul Screen Sales",
+    address="12 Teheran-ro, Gangnam-gu, Seoul 06234, South Korea",
+    website="https://seoulscreen.example",
+    email="sales@seoulscreen.example",
+    phone="+8225550100",
+)
 
 MARKETS = [
     (

@@ -26,7 +26,6 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, select
@@ -56,54 +55,32 @@ def _folded_sqlite(element: folded, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{SQLITE_FOLD}({compiler.process(element.clauses, **kw)})"
 
 
+# Combining marks Python's fold drops (accents, Japanese voicing marks...), as a regex class.
+_COMBINING = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a]"
+# Letters that NFKD leaves whole but fold() changes, in both cases for databases whose
+# lower() only knows ASCII (the "C" locale).
+_BARE = [
+    ("ß", "ss"), ("ẞ", "ss"), ("ς", "σ"), ("ø", "o"), ("Ø", "o"), ("æ", "ae"), ("Æ", "ae"),
+    ("œ", "oe"), ("Œ", "oe"), ("ł", "l"), ("Ł", "l"), ("đ", "d"), ("Đ", "d"), ("ð", "d"),
+    ("Ð", "d"), ("þ", "th"), ("Þ", "th"), ("ı", "i"), ("ħ", "h"), ("Ħ", "h"),
+]  # fmt: skip
+
+
 @compiles(folded)
 def _folded_default(element: folded, compiler: SQLCompiler, **kw: Any) -> str:
-    source, target, pairs = _fold_table()
+    # PostgreSQL (13+, UTF-8): decompose, drop the marks, lower-case, all in C code. A
+    # translate() table over every accented letter was measured ~100x slower.
     inner = compiler.process(element.clauses, **kw)
-    expression = f"translate(lower({inner}), {_sql_string(source)}, {_sql_string(target)})"
-    for accented, bare in pairs:
-        expression = f"replace({expression}, {_sql_string(accented)}, {_sql_string(bare)})"
+    expression = f"lower(regexp_replace(normalize({inner}, NFKD), '{_COMBINING}', '', 'g'))"
+    for letter, bare in _BARE:
+        expression = f"replace({expression}, '{letter}', '{bare}')"
     return expression
 
 
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-# Letters outside these blocks (CJK, Hangul, Arabic...) have no case or accents to fold.
-_FOLDED_BLOCKS = [
-    (0x00C0, 0x024F),  # Latin-1 Supplement, Latin Extended-A and -B
-    (0x0300, 0x036F),  # combining accents typed as separate characters: dropped
-    (0x0370, 0x03FF),  # Greek
-    (0x0400, 0x04FF),  # Cyrillic
-    (0x1E00, 0x1EFF),  # Latin Extended Additional (Vietnamese)
-]
-
-
-@cache
-def _fold_table() -> tuple[str, str, list[tuple[str, str]]]:
-    """(from, to) for translate(), with the characters to delete at the end of `from`,
-    and the (char, replacement) pairs that fold to more than one letter."""
-    singles: list[tuple[str, str]] = []
-    dropped: list[str] = []
-    pairs: list[tuple[str, str]] = []
-    for low, high in _FOLDED_BLOCKS:
-        for codepoint in range(low, high + 1):
-            char = chr(codepoint)
-            if unicodedata.category(char) == "Cn":
-                continue
-            target = fold(char) if not unicodedata.combining(char) else ""
-            if target == char:
-                continue
-            if len(target) == 1:
-                singles.append((char, target))
-            elif not target:
-                dropped.append(char)
-            else:
-                pairs.append((char, target))
-    source = "".join(c for c, _ in singles) + "".join(dropped)
-    target = "".join(t for _, t in singles)
-    return source, target, pairs
+def search_form(text: str) -> str:
+    """What `folded()` gives for `text` on every engine: fold(), then NFKD, so Hangul is
+    compared as jamo (PostgreSQL's normalize() offers no way to recompose only Hangul)."""
+    return unicodedata.normalize("NFKD", fold(text))
 
 
 def register_fold(session: Session) -> None:
@@ -118,12 +95,12 @@ def register_fold(session: Session) -> None:
 
 
 def _fold_or_none(value: Any) -> str | None:
-    return None if value is None else fold(str(value))
+    return None if value is None else search_form(str(value))
 
 
 def words(text: str, *, field: str = "search") -> list[str]:
     """The folded words of a query; punctuation separates words as spaces do."""
-    found = [w for w in re.split(r"[\W_]+", fold(text)) if w]
+    found = [search_form(w) for w in re.split(r"[\W_]+", fold(text)) if w]
     if not found:
         raise InvalidInput(field, text, "give at least one letter or digit to look for")
     if len(found) > MAX_WORDS:
@@ -135,22 +112,41 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _haystack(columns: list[Any]) -> ColumnElement[str]:
+def _joined(columns: list[Any]) -> ColumnElement[str]:
     joined: Any = func.coalesce(columns[0], "")
     for column in columns[1:]:
         joined = joined + literal(" ") + func.coalesce(column, "")
-    return folded(joined)
+    return joined
+
+
+# SQLite GLOB for "holds a character outside ASCII".
+_NOT_ASCII = "*[^\x01-\x7f]*"
 
 
 def text_match(session: Session, columns: list[Any], text: str, *, field: str = "search") -> Any:
     """A WHERE condition: every word of `text` occurs in one of `columns`, folded.
 
-    Prepares the session's connection for it (SQLite needs the fold function).
+    Plain ASCII text folds to its lower case, so such rows are decided by a case-insensitive
+    LIKE alone; only the others pay for folding (a Python call per row on SQLite, normalize()
+    on PostgreSQL). Prepares the session's connection (SQLite needs the fold function).
     """
     register_fold(session)
-    haystack = _haystack(columns)
+    raw = _joined(columns)
+    patterns = [f"%{_escape_like(w)}%" for w in words(text, field=field)]
+    if session.connection().dialect.name == "sqlite":
+        plain: Any = raw  # SQLite's LIKE ignores ASCII case by itself
+        not_ascii: Any = raw.op("GLOB")(literal(_NOT_ASCII))
+    else:
+        plain = func.lower(raw)
+        not_ascii = func.octet_length(raw) != func.char_length(raw)
     return and_(
-        *(haystack.like(f"%{_escape_like(w)}%", escape="\\") for w in words(text, field=field))
+        *(
+            or_(
+                plain.like(p, escape="\\"),
+                and_(not_ascii, folded(raw).like(p, escape="\\")),
+            )
+            for p in patterns
+        )
     )
 
 

@@ -24,6 +24,8 @@ def fold(value: str) -> str:
     Recomposed at the end so Hangul stays in syllables ("범죄도시" folds to itself)
     instead of the jamo NFKD splits it into.
     """
+    if value.isascii():  # the common case, and called per row by search on SQLite
+        return value.lower().strip()
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", stripped).translate(_BARE_LETTERS).strip()

@@ -1,0 +1,1 @@
+"""Benchmarks: a deterministic dataset generator and timed scenarios beside their peers."""

@@ -1,0 +1,1 @@
+"""Reports: queries that turn the database into plain, frozen data for documents."""
