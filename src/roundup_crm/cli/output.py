@@ -65,12 +65,19 @@ def text(value: Any) -> str:
     return str(value)
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Full-width look-alikes that some spreadsheet locales read as the ASCII sign.
+_WIDE_STARTS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def neutralise(cell: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    """Stop a spreadsheet from running a cell as a formula (CSV injection).
+
+    Leading spaces are looked through: some spreadsheets trim them before parsing."""
+    head = cell.lstrip(" \u00a0")
+    if head.startswith(_FORMULA_STARTS + _WIDE_STARTS) or cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def is_terminal() -> bool:

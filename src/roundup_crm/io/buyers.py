@@ -354,7 +354,10 @@ class RejectWriter:
 
     def write(self, line: int, cells: list[str], problems: list[Problem]) -> None:
         message = "; ".join(f"{p.column}: {p.message}" for p in problems)
-        self._writer.writerow([line, message, *(self._neutralise(c) for c in cells)])
+        # The message quotes column names and values from the file: neutralised too.
+        self._writer.writerow(
+            [line, self._neutralise(message), *(self._neutralise(c) for c in cells)]
+        )
 
     def close(self) -> None:
         if self._handle is not None:
