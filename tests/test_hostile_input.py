@@ -134,14 +134,15 @@ class State:
 
 
 @pytest.fixture
-def world(sqlite_cli: Cli) -> Iterator[tuple[Cli, State]]:
-    database = Database(sqlite_cli.url)
+def world(cli: Cli) -> Iterator[tuple[Cli, State]]:
+    """Each test runs on SQLite and on PostgreSQL (which refuses NUL in text outright)."""
+    database = Database(cli.url)
     build.efm_world(database)
     database.dispose()
-    sqlite_cli("opportunity", "set", "--film", "the-roundup", "--company", "Splendid",
+    cli("opportunity", "set", "--film", "the-roundup", "--company", "Splendid",
                "--ask", "300k", "--currency", "EUR", "--territory", "DE")
-    state = State(sqlite_cli.url)
-    yield sqlite_cli, state
+    state = State(cli.url)
+    yield cli, state
     state.engine.dispose()
 
 
