@@ -140,7 +140,7 @@ def world(cli: Cli) -> Iterator[tuple[Cli, State]]:
     build.efm_world(database)
     database.dispose()
     cli("opportunity", "set", "--film", "the-roundup", "--company", "Splendid",
-               "--ask", "300k", "--currency", "EUR", "--territory", "DE")
+        "--ask", "300k", "--currency", "EUR", "--territory", "DE")
     state = State(cli.url)
     yield cli, state
     state.engine.dispose()
