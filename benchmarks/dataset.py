@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -1523,70 +1522,6 @@ def _credits(rng: random.Random, film_id: uuid.UUID, created: datetime) -> list[
             )
         )
     return rows
-
-
-BUYER_CSV_HEADER = ["Company", "Country", "Type", "Website", "Contact", "Title", "E-mail", "Phone"]
-CSV_TYPES = {
-    CompanyType.THEATRICAL: "Theatrical distributor",
-    CompanyType.FREE_TV: "Free TV",
-    CompanyType.PAY_TV: "Pay TV",
-    CompanyType.SVOD: "SVOD",
-    CompanyType.AVOD: "AVOD",
-    CompanyType.TVOD: "TVOD",
-    CompanyType.HOME_ENTERTAINMENT: "Home entertainment",
-    CompanyType.INFLIGHT: "Inflight",
-    CompanyType.SALES_AGENT: "Sales agent",
-    CompanyType.FESTIVAL: "Festival",
-    CompanyType.PRESS: "Press",
-}
-
-
-def buyer_rows(count: int, *, seed: int = 1) -> Iterator[list[str]]:
-    """A market attendee list: one company + one contact per row, about three people per
-    buyer, the same buyer now and then typed differently (case, legal form), country by
-    name or by code: what agents bring back from a market."""
-    from roundup_crm.services.reference import countries
-
-    rng = random.Random(f"{seed}:buyer csv")
-    names_of = countries()
-    pick_country = zipf(MAJOR_COUNTRIES + sorted(set(names_of) - set(MAJOR_COUNTRIES)), 0.9)
-    buyers: list[tuple[str, str, str, str, str]] = []
-    taken: set[tuple[str, str]] = set()
-    while len(buyers) < max(1, count // 3):
-        country = pick_country.one(rng)
-        base = f"{rng.choice(names.COMPANY_FIRST)} {rng.choice(names.COMPANY_SECOND)}"
-        base = f"{base} {rng.choice(names.TITLE_FIRST)}" if rng.random() < 0.8 else base
-        if (base, country) in taken:
-            continue
-        taken.add((base, country))
-        legal = names.LEGAL_FORM.get(country, "")
-        kind = CSV_TYPES[PICK_COMPANY_TYPE.one(rng)]
-        buyers.append((base, legal, country, kind, _slug(base)))
-    for number in range(count):
-        base, legal, country, kind, slug = buyers[number % len(buyers)]
-        company = f"{base} {legal}".strip() if number % 7 else base.upper()
-        region = "western" if country == "KR" else _region(country)
-        given, surname = rng.choice(names.PEOPLE[region][0]), rng.choice(names.PEOPLE[region][1])
-        yield [
-            company,
-            names_of[country] if number % 2 else country,
-            kind,
-            f"https://www.{slug}.example",
-            f"{given} {surname}",
-            rng.choice(names.ROLES),
-            f"{_ascii(given)}.{_slug(surname)}.{number}@{slug}.example",
-            _phone(rng),
-        ]
-
-
-def write_buyer_csv(path: Path, count: int, *, seed: int = 1) -> Path:
-    import csv
-
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(BUYER_CSV_HEADER)
-        writer.writerows(buyer_rows(count, seed=seed))
-    return path
 
 
 def migrate(url: str) -> None:

@@ -143,11 +143,11 @@ def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def _fingerprint(spec: dataset.Size, seed: int) -> str:
+def _fingerprint(*parts: object) -> str:
     """Changes when the requested data, the dataset's version or the schema changes."""
     from roundup_crm.db import SCHEMA_HEAD
 
-    text = f"{spec}|{seed}|{dataset.VERSION}|{SCHEMA_HEAD}"
+    text = "|".join(map(str, (*parts, dataset.VERSION, SCHEMA_HEAD)))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -161,7 +161,7 @@ class Command:
 
     label: str
     argv: Sequence[str | Path] | Callable[[int], Sequence[str | Path]]
-    before: Callable[[int], None] | None = None
+    before: Callable[[int], object] | None = None
 
     def argv_for(self, repetition: int) -> list[str]:
         argv = self.argv(repetition) if callable(self.argv) else self.argv
@@ -335,10 +335,10 @@ class Run:
         )
         return self.databases.url(name)
 
-    def empty(self, name: str) -> str:
-        """A migrated database holding only the reference data, fresh for each call."""
+    def fresh(self, name: str) -> str:
+        """A migrated database holding only the reference data, made anew at each call."""
         template = "empty-template"
-        fingerprint = _fingerprint(dataset.scaled(dataset.SIZES["small"], films=0), 0)
+        fingerprint = _fingerprint("empty")
         if not (
             self.databases.exists(template) and self.databases.fingerprint(template) == fingerprint
         ):
@@ -423,9 +423,11 @@ def meeting_log(run: Run) -> Plan:
 
 def _buyer_with_contact(url: str) -> tuple[str, str]:
     """A buyer whose name no other company shares, and the email of one of its people."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    from roundup_crm.db import make_engine
+
+    engine = make_engine(url)
     with engine.connect() as conn:
         row = conn.execute(
             text(
@@ -454,18 +456,13 @@ def buyer_import(run: Run) -> Plan:
     rows = BUYER_ROWS.get(run.size, 100_000)
     csv_path = run.files / f"buyers-{rows}-s{run.seed}.csv"
     if not csv_path.exists():
-        dataset.write_buyer_csv(csv_path, rows, seed=run.seed)
-    urls: dict[int, str] = {}
-
-    def fresh(repetition: int) -> None:
-        urls[repetition] = run.empty("buyer-import")
-
+        write_buyer_csv(csv_path, rows, seed=run.seed)
     utils_db, raw_db = run.files / "sqlite-utils.db", run.files / "sqlite3.db"
     return Plan(
         Command(
             f"roundup-crm import contacts ({rows:,} rows)",
-            lambda r: run.crm_at(urls[r], "import", "contacts", str(csv_path)),
-            before=fresh,
+            run.crm_at(run.databases.url("buyer-import"), "import", "contacts", str(csv_path)),
+            before=lambda _: run.fresh("buyer-import"),
         ),
         [
             Command(
@@ -480,6 +477,19 @@ def buyer_import(run: Run) -> Plan:
             ),
         ],
     )
+
+
+def write_buyer_csv(path: Path, count: int, *, seed: int) -> Path:
+    """The market attendee list `buyer_csv.py` describes, `count` rows of it."""
+    import csv
+
+    from benchmarks import buyer_csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(buyer_csv.HEADER)
+        writer.writerows(buyer_csv.rows(count, seed=seed))
+    return path
 
 
 @scenario(
@@ -643,16 +653,11 @@ def import_all(run: Run) -> Plan:
     url = run.dataset()
     exported = run.files / "import-all.json"
     run.prepare_file(run.crm_at(url, "export", "--format", "json", "-o", str(exported)))
-    urls: dict[int, str] = {}
-
-    def fresh(repetition: int) -> None:
-        urls[repetition] = run.empty("import-all")
-
     return Plan(
         Command(
             "roundup-crm import all",
-            lambda r: run.crm_at(urls[r], "import", "all", str(exported)),
-            before=fresh,
+            run.crm_at(run.databases.url("import-all"), "import", "all", str(exported)),
+            before=lambda _: run.fresh("import-all"),
         ),
         [
             Command(

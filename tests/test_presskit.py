@@ -296,3 +296,14 @@ def test_without_a_configured_company_there_are_no_contacts(session: Session, as
     add_film(session, assets_dir=assets)
     kit = read_presskits(session, [FILM.slug], requests=[Request("en")], today=TODAY)[0][1]
     assert kit.company is None and kit.sales_contacts == () and kit.press_contacts == ()
+
+
+def test_every_label_exists_in_both_languages() -> None:
+    from roundup_crm.documents.environment import labels
+
+    english, korean = labels("en"), labels("ko")
+    assert set(english) == set(korean)
+    # Every territory group shipped has a Korean name for the Korean sales sheet.
+    from roundup_crm.services.reference import territory_groups
+
+    assert set(territory_groups()) <= set(korean["groups"])

@@ -46,6 +46,7 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(
         money=format_money,
@@ -71,6 +72,22 @@ def template_file(roots: tuple[Path, ...], name: str) -> str:
         if candidate.is_relative_to(root) and candidate.is_file():
             return candidate.as_uri()
     raise InvalidInput("template", name, "not found in the template folders")
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the data folder, so a one-off command skips compiling.
+
+    Keyed by template name and source checksum: an edited or user-supplied template is
+    compiled afresh. Without a writable data folder, templates are compiled every time.
+    """
+    from roundup_crm.config import data_dir
+
+    folder = data_dir() / "cache" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @cache

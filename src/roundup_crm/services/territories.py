@@ -199,4 +199,3 @@ def right_codes(rights: Iterable[Right | str], all_codes: Iterable[str]) -> set[
         else:
             codes.add(code)
     return codes
-
