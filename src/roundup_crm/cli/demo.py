@@ -26,7 +26,7 @@ def demo(app: App, out: Path | None) -> None:
 
     With --out, also writes the press kit of The Roundup: Punishment in English and
     Korean, its one-page sales sheet and the weekly pipeline report of the demo week
-    (EFM 2026, 2026-W07) into that folder.
+    (2026-W08, the week EFM 2026 closes) into that folder.
 
     Example:
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from roundup_crm.db import current_agent
@@ -556,15 +556,20 @@ class OpportunityView:
     offers: tuple[OfferView, ...]
 
 
-def _latest_offers() -> Select[uuid.UUID, Decimal, str]:
-    newest = (
-        select(Offer.opportunity_id, func.max(Offer.sequence).label("sequence"))
-        .group_by(Offer.opportunity_id)
-        .subquery()
-    )
-    return select(Offer.opportunity_id, Offer.amount, Offer.currency).join(
-        newest,
-        (newest.c.opportunity_id == Offer.opportunity_id) & (newest.c.sequence == Offer.sequence),
+def _latest_offer(column: Any) -> Any:
+    """`column` of the opportunity's newest offer, as a correlated subquery.
+
+    Each lookup walks the (opportunity_id, sequence) unique index backwards, so its cost
+    does not grow with the number of offers; a grouped "latest offer" subquery joined to
+    every opportunity made SQLite rescan all offers once per opportunity.
+    """
+    return (
+        select(column)
+        .where(Offer.opportunity_id == Opportunity.id)
+        .order_by(Offer.sequence.desc())
+        .limit(1)
+        .correlate(Opportunity)
+        .scalar_subquery()
     )
 
 
@@ -607,7 +612,6 @@ def find_agent(session: Session, name: str) -> Agent:
 def _rows(
     session: Session, conditions: Sequence[Any], *, limit: int | None
 ) -> list[OpportunityRow]:
-    latest = _latest_offers().subquery()
     query = (
         select(
             Opportunity.id,
@@ -619,15 +623,14 @@ def _rows(
             Opportunity.currency,
             Opportunity.ask,
             Opportunity.take,
-            latest.c.amount,
-            latest.c.currency,
+            _latest_offer(Offer.amount),
+            _latest_offer(Offer.currency),
             Agent.name,
             Opportunity.stage_changed_at,
         )
         .join(Film, Film.id == Opportunity.film_id)
         .join(Company, Company.id == Opportunity.company_id)
         .outerjoin(Agent, Agent.id == Opportunity.agent_id)
-        .outerjoin(latest, latest.c.opportunity_id == Opportunity.id)
         .where(*conditions)
         .order_by(Opportunity.stage_changed_at.desc(), Company.name)
     )
@@ -777,9 +780,8 @@ def pipeline_board(
         conditions.append(Opportunity.film_id == film_row.id)
     if agent_row is not None:
         conditions.append(Opportunity.agent_id == agent_row.id)
-    latest = _latest_offers().subquery()
-    amount = func.coalesce(latest.c.amount, Opportunity.ask)
-    currency = func.coalesce(latest.c.currency, Opportunity.currency)
+    amount = func.coalesce(_latest_offer(Offer.amount), Opportunity.ask)
+    currency = func.coalesce(_latest_offer(Offer.currency), Opportunity.currency)
     counts = dict(
         session.execute(
             select(Opportunity.stage, func.count()).where(*conditions).group_by(Opportunity.stage)
@@ -788,7 +790,6 @@ def pipeline_board(
     values: dict[Stage, dict[str, Decimal]] = defaultdict(dict)
     for stage, code, total in session.execute(
         select(Opportunity.stage, currency, func.sum(amount))
-        .outerjoin(latest, latest.c.opportunity_id == Opportunity.id)
         .where(*conditions, amount.is_not(None))
         .group_by(Opportunity.stage, currency)
     ):
@@ -815,7 +816,6 @@ def pipeline_board(
         )
         .join(Film, Film.id == Opportunity.film_id)
         .join(Company, Company.id == Opportunity.company_id)
-        .outerjoin(latest, latest.c.opportunity_id == Opportunity.id)
         .where(*conditions)
         .subquery()
     )

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from roundup_crm.reports.weekly import WeeklyReport
 
 DOCUMENT_FORMATS = ("pdf", "html")
-# The demo's data centres on EFM 2026 (12-18 February 2026): its weekly report is that week's.
-DEMO_WEEK = "2026-W07"
+# EFM 2026 runs 12-18 February 2026; the week it closes (and the first deal is signed) is
+# the one whose weekly report shows the most: moves, offers, the deal.
+DEMO_WEEK = "2026-W08"
 
 
 def report_period(
