@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from roundup_crm.db import Database, current_agent
+from roundup_crm.errors import StaleEdit
 from roundup_crm.models import (
     AuditAction,
     AuditEntry,
@@ -163,10 +163,13 @@ def test_stale_edit_is_refused(database: Database) -> None:
         session.expunge(read_earlier)
     with database.begin() as session:
         session.get_one(Film, film_id).logline = "the first agent's save"
-    with pytest.raises(StaleDataError), database.begin() as session:
+    with pytest.raises(StaleEdit) as refused, database.begin() as session:
         session.add(read_earlier)  # re-attached as it was read: version 1
         read_earlier.logline = "the second agent's save"
         session.flush()
+    # Database.begin turns StaleDataError into a message naming the record and the change.
+    assert f"film {film_id.hex[:8]}" in str(refused.value)
+    assert "tester changed logline" in str(refused.value)
     with database.begin() as session:
         assert session.get_one(Film, film_id).logline == "the first agent's save"
 
