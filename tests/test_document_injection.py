@@ -37,8 +37,20 @@ def test_followup_letters_print_template_syntax_and_markup_as_text(
     secret.write_text("TOP-SECRET-CONTENT")
     database = Database(cli.url)
     build.efm_world(database)
-    cli("meeting", "log", "--market", "EFM", "--company", "Splendid", "--contact", "Anna Weber",
-        "--at", "2026-02-14 11:00", "--film", "the-roundup:hot")
+    cli(
+        "meeting",
+        "log",
+        "--market",
+        "EFM",
+        "--company",
+        "Splendid",
+        "--contact",
+        "Anna Weber",
+        "--at",
+        "2026-02-14 11:00",
+        "--film",
+        "the-roundup:hot",
+    )
     note = f'{JINJA} <script>alert(1)</script> <img src="file://{secret}">'
     with database.begin() as session:
         for row in session.scalars(select(MeetingFilm)):
@@ -63,8 +75,17 @@ def test_followup_letters_print_template_syntax_and_markup_as_text(
 
 
 def test_press_kit_prints_template_syntax_in_film_text(sqlite_cli: Cli, tmp_path: Path) -> None:
-    sqlite_cli("film", "add", "Injected", "--slug", "injected", "--logline", JINJA,
-               "--synopsis", "<b>bold?</b> {{ range(10**9) | list }}")
+    sqlite_cli(
+        "film",
+        "add",
+        "Injected",
+        "--slug",
+        "injected",
+        "--logline",
+        JINJA,
+        "--synopsis",
+        "<b>bold?</b> {{ range(10**9) | list }}",
+    )
     out = tmp_path / "kit.pdf"
     sqlite_cli("presskit", "injected", "-o", str(out))
     text = pdf_text(out.read_bytes())
@@ -72,26 +93,44 @@ def test_press_kit_prints_template_syntax_in_film_text(sqlite_cli: Cli, tmp_path
     assert "<b>bold?</b> {{ range(10**9) | list }}" in text
 
 
-FORMULAS = ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+FORMULAS = ['=HYPERLINK("http://evil.example")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 
 def test_every_spreadsheet_export_neutralises_formulas(sqlite_cli: Cli, tmp_path: Path) -> None:
     for i, formula in enumerate(FORMULAS):
         # "--" so that "-2+3 Films" is a name, not an option.
-        sqlite_cli("company", "add", "--type", "theatrical", "--notes", formula, "--",
-                   f"{formula.strip()} Films {i}")
-        sqlite_cli("contact", "add", "--role", formula.strip(), "--email", f"p{i}@example.com",
-                   "--", f"{formula.strip()} Person {i}")
-    listed = list(csv.reader(io.StringIO(sqlite_cli("company", "list", "--format",
-                                                    "csv").stdout)))
-    people = list(csv.reader(io.StringIO(sqlite_cli("contact", "list", "--format",
-                                                    "csv").stdout)))
+        sqlite_cli(
+            "company",
+            "add",
+            "--type",
+            "theatrical",
+            "--notes",
+            formula,
+            "--",
+            f"{formula.strip()} Films {i}",
+        )
+        sqlite_cli(
+            "contact",
+            "add",
+            "--role",
+            formula.strip(),
+            "--email",
+            f"p{i}@example.com",
+            "--",
+            f"{formula.strip()} Person {i}",
+        )
+    listed = list(csv.reader(io.StringIO(sqlite_cli("company", "list", "--format", "csv").stdout)))
+    people = list(csv.reader(io.StringIO(sqlite_cli("contact", "list", "--format", "csv").stdout)))
     exported = tmp_path / "people.xlsx"
     sqlite_cli("export", "contacts", "--format", "xlsx", "-o", str(exported))
-    sheet = load_workbook(exported, read_only=True).active
-    assert sheet is not None
-    cells = [c for row in listed[1:] + people[1:] for c in row]
-    cells += [str(c) for row in sheet.iter_rows(min_row=2, values_only=True) for c in row if c]
+    book = load_workbook(exported, read_only=True)
+    try:
+        sheet = book.active
+        assert sheet is not None
+        cells = [c for row in listed[1:] + people[1:] for c in row]
+        cells += [str(c) for row in sheet.iter_rows(min_row=2, values_only=True) for c in row if c]
+    finally:
+        book.close()  # read-only workbooks keep the file open until closed
     dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     assert dangerous == []
     assert any(c.startswith("'=HYPERLINK") for c in cells)
