@@ -228,3 +228,65 @@ def test_the_demo_writes_punishments_press_kits_and_sales_sheet(cli: Cli, tmp_pa
     assert "berlinale74" not in english  # the screener password is never printed
     assert pages((out / names[2]).read_bytes()) == 1
     assert "Available territories" in sheet and "Worldwide, except:" in sheet
+
+
+def test_press_kit_from_a_fresh_process_is_laid_out_by_the_pdf_worker(
+    db_url: str, database: Database, data_dir: Path, tmp_path: Path
+) -> None:
+    """Run as a user does (a new process), where the PDF worker is forked; the Korean
+    kit still carries the facts, and the worker is gone when the command ends."""
+    import os
+    import subprocess
+    import sys
+
+    with database.begin() as session:
+        add_film(session, assets_dir=data_dir / "assets")
+    out = tmp_path / "kit-ko.pdf"
+    env = {**os.environ, "ROUNDUP_RENDER_WORKER": "1"}
+    command = [sys.executable, "-m", "roundup_crm", "--db", db_url]
+    done = subprocess.run(
+        [*command, "presskit", FILM.slug, "--lang", "ko", "-o", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    text = pdf_text(out.read_bytes())
+    assert FILM.original_title in text and FILM.title in text
+    assert FILM.sales_email in text
+    # A user's broken stylesheet fails in the worker; the message still reaches the user.
+    templates = tmp_path / "brand"
+    (templates / "presskit").mkdir(parents=True)
+    shipped = (templates_dir() / "presskit" / "presskit.html").read_text("utf-8")
+    (templates / "presskit" / "presskit.html").write_text(
+        shipped.replace("</head>", '<link rel="stylesheet" href="file:///etc/passwd"></head>'),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [*command, "presskit", FILM.slug, "--templates", str(templates), "-o", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "file:///etc/passwd" in done.stderr and "root:x:0" not in pdf_text(out.read_bytes())
+
+
+def test_pdf_worker_answers_refuses_and_stops(tmp_path: Path) -> None:
+    from roundup_crm.documents.worker import PdfWorker
+
+    worker = PdfWorker(None, [])
+    try:
+        page = (
+            '<html><head><meta name="author" content="Seoul Screen Sales"></head>'
+            '<body><p>범죄도시 4 — sold to Splendid</p><img src="file:///etc/passwd"></body></html>'
+        )
+        rendered = worker.pdf(page)
+        assert rendered.pdf is not None and rendered.pdf.startswith(b"%PDF")
+        assert "범죄도시 4 — sold to Splendid" in pdf_text(rendered.pdf)
+        assert rendered.refused == ("file:///etc/passwd",)
+    finally:
+        worker.close()
+    assert not worker._process.is_alive()

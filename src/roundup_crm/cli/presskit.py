@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from roundup_crm.cli.app import App, pass_app
+
+if TYPE_CHECKING:
+    from roundup_crm.documents.worker import PdfWorker
 
 
 @click.command()
@@ -72,6 +76,49 @@ def presskit(
         roundup-crm presskit "The Roundup: Punishment" --sheet --market "EFM 2026"
         roundup-crm presskit --all --lang en --lang ko -o presskits/
     """
+    from roundup_crm.documents.worker import start_pdf_worker
+    from roundup_crm.errors import InvalidInput
+
+    if every_film and films:
+        raise click.UsageError("give film names or --all, not both")
+    if not every_film and not films:
+        raise click.UsageError("name a film (slug or title), or use --all")
+    if templates is not None and not templates.is_dir():
+        raise InvalidInput("templates", str(templates), "not a folder")
+    # Started first: the worker imports WeasyPrint while this process reads the films.
+    worker = None if html else start_pdf_worker(templates, [app.settings.assets_dir])
+    try:
+        _presskits(
+            app,
+            worker,
+            films,
+            every_film,
+            output,
+            langs,
+            sheet,
+            html,
+            templates,
+            market,
+            contacts,
+        )
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _presskits(
+    app: App,
+    worker: PdfWorker | None,
+    films: tuple[str, ...],
+    every_film: bool,
+    output: str | None,
+    langs: tuple[str, ...],
+    sheet: bool,
+    html: bool,
+    templates: Path | None,
+    market: str | None,
+    contacts: tuple[str, ...],
+) -> None:
     from roundup_crm.cli.output import progress
     from roundup_crm.errors import InvalidInput
     from roundup_crm.services.presskit import (
@@ -83,16 +130,10 @@ def presskit(
     )
     from roundup_crm.services.sales_company import load_sales_company
 
-    if every_film and films:
-        raise click.UsageError("give film names or --all, not both")
-    if not every_film and not films:
-        raise click.UsageError("name a film (slug or title), or use --all")
     requests = [Request(lang=check_language(lang), sheet=sheet) for lang in dict.fromkeys(langs)]
     batch = every_film or len(films) * len(requests) > 1
     if batch and output is not None and (output == "-" or Path(output).is_file()):
         raise InvalidInput("output", output, "several files need a folder")
-    if templates is not None and not templates.is_dir():
-        raise InvalidInput("templates", str(templates), "not a folder")
 
     company = load_sales_company()
     with app.db.begin() as session:
@@ -109,7 +150,7 @@ def presskit(
         click.echo("No films in the catalogue.", err=True)
         return
 
-    renderer = PressKitRenderer(templates, app.settings.assets_dir)
+    renderer = PressKitRenderer(templates, app.settings.assets_dir, worker)
     folder = _folder(output, batch)
     written: list[Path] = []
     documents = []

@@ -7,12 +7,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from roundup_crm.documents.environment import make_environment, render_html, template_roots
-from roundup_crm.documents.fetcher import SafeFetcher
+
+if TYPE_CHECKING:
+    from roundup_crm.documents.fetcher import SafeFetcher
+    from roundup_crm.documents.worker import PdfWorker
 
 _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="(file:[^"<>]+)">\n?')
 
@@ -34,18 +37,18 @@ class Renderer:
 
     user_templates: Path | None = None
     extra_roots: list[Path] = field(default_factory=list)
+    # A process laying the PDFs out meanwhile (documents.worker); None: this one does.
+    worker: PdfWorker | None = None
 
     def __post_init__(self) -> None:
-        from weasyprint.text.fonts import FontConfiguration
-
         self.env: jinja2.Environment = make_environment(self.user_templates)
         self.roots = template_roots(self.user_templates) + [
             root.resolve() for root in self.extra_roots if root.is_dir()
         ]
-        self.fonts = FontConfiguration()
+        self._fonts: Any = None  # WeasyPrint's FontConfiguration, made on the first PDF
         self._css_cache: dict[Any, Any] = {}  # WeasyPrint's image cache, keyed by URL
         self._stylesheets: dict[str, Any] = {}  # parsed CSS, keyed by file: URI
-        self._css_fetcher = SafeFetcher(self.roots)
+        self._stylesheet_fetcher: SafeFetcher | None = None
 
     @property
     def base_url(self) -> str:
@@ -55,9 +58,29 @@ class Renderer:
     def html(self, template: str, context: dict[str, Any]) -> str:
         return render_html(self.env, template, context)
 
+    @property
+    def fonts(self) -> Any:
+        if self._fonts is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            self._fonts = FontConfiguration()
+        return self._fonts
+
+    @property
+    def _css_fetcher(self) -> SafeFetcher:
+        if self._stylesheet_fetcher is None:
+            from roundup_crm.documents.fetcher import SafeFetcher
+
+            self._stylesheet_fetcher = SafeFetcher(self.roots)
+        return self._stylesheet_fetcher
+
     def pdf(self, html: str) -> Rendered:
         """Lay out `html` and return PDF bytes; metadata comes from the HTML <head>."""
+        if self.worker is not None:
+            return self.worker.pdf(html)
         from weasyprint import HTML
+
+        from roundup_crm.documents.fetcher import SafeFetcher
 
         fetcher = SafeFetcher(self.roots)
         logger = logging.getLogger("weasyprint")

@@ -24,6 +24,7 @@ from roundup_crm.services.sales_company import SalesCompany, agent_contacts
 
 if TYPE_CHECKING:
     from roundup_crm.documents.render import Renderer
+    from roundup_crm.documents.worker import PdfWorker
 
 PRESSKIT_TEMPLATE = "presskit/presskit.html"
 SHEET_TEMPLATE = "presskit/sheet.html"
@@ -116,13 +117,24 @@ def _films(session: Session, films: Sequence[str] | None) -> list[Film]:
 
 
 class PressKitRenderer:
-    """One WeasyPrint renderer for a whole batch: fonts and stylesheets are loaded once."""
+    """One WeasyPrint renderer for a whole batch: fonts and stylesheets are loaded once.
 
-    def __init__(self, templates: Path | None = None, assets_dir: Path | None = None) -> None:
+    `worker` is one `start_pdf_worker` began earlier (a process importing WeasyPrint
+    while the database was read); without it, PDFs are laid out in this process.
+    """
+
+    def __init__(
+        self,
+        templates: Path | None = None,
+        assets_dir: Path | None = None,
+        worker: PdfWorker | None = None,
+    ) -> None:
         from roundup_crm.documents.render import Renderer
 
         self.renderer: Renderer = Renderer(
-            user_templates=templates, extra_roots=[assets_dir] if assets_dir else []
+            user_templates=templates,
+            extra_roots=[assets_dir] if assets_dir else [],
+            worker=worker,
         )
 
     def render(self, request: Request, kit: PressKit, *, html: bool = False) -> Document:

@@ -1,0 +1,138 @@
+"""PDFs laid out in a second process while the first one reads the database.
+
+Importing WeasyPrint (Pango through cffi, fontTools, html5lib) takes about as long as
+importing SQLAlchemy and the models and running a press kit's queries. A command that
+writes PDFs therefore starts a worker process first: the worker imports WeasyPrint
+and loads the fonts while the command reads the database and fills the templates, then
+lays out each HTML document the command sends it. With two cores or more the two
+start-ups overlap, so a one-off press kit costs little more than WeasyPrint alone.
+
+The worker is a fork of the command taken before anything opened a database connection,
+started a thread or imported SQLAlchemy; where forking is not available or not useful
+(another thread running, a single core, `ROUNDUP_RENDER_WORKER=0`), the command lays
+its PDFs out itself, with the same result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import traceback
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from roundup_crm.errors import CRMError
+
+if TYPE_CHECKING:
+    from roundup_crm.documents.render import Rendered
+
+
+class PdfWorker:
+    """A forked process holding one Renderer; HTML goes in, PDF bytes come back."""
+
+    def __init__(self, user_templates: Path | None, extra_roots: list[Path]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._pipe, child_end = context.Pipe()
+        self._process = context.Process(
+            target=_serve,
+            args=(child_end, user_templates, extra_roots),
+            name="roundup-crm pdf",
+            daemon=True,
+        )
+        self._process.start()
+        child_end.close()
+        self._used = False
+
+    def pdf(self, html: str) -> Rendered:
+        self._used = True
+        try:
+            self._pipe.send(html)
+            status, payload = self._pipe.recv()
+        except (EOFError, OSError):
+            code = self._process.exitcode
+            raise CRMError(f"the PDF renderer stopped unexpectedly (exit {code})") from None
+        if status == "ok":
+            rendered: Rendered = payload
+            return rendered
+        if status == "refused":
+            exit_code, message = payload
+            error = CRMError(message)
+            error.exit_code = exit_code
+            raise error
+        raise RuntimeError(f"the PDF renderer failed:\n{payload}")
+
+    def close(self) -> None:
+        """Stop the worker: told to finish when it served, stopped at once when the
+        command ended (in error, or with nothing to lay out) before it needed it."""
+        if self._process.is_alive():
+            if self._used:
+                with contextlib.suppress(OSError):
+                    self._pipe.send(None)
+                self._process.join(timeout=5)
+            else:
+                self._process.terminate()
+                self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join()
+        self._pipe.close()
+
+
+def _serve(pipe: Connection, user_templates: Path | None, extra_roots: list[Path]) -> None:
+    """The worker's life: import WeasyPrint, load fonts, then answer until told to stop."""
+    import signal
+
+    # The command in front reports an interrupt; the worker just goes away with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from roundup_crm.documents.render import Renderer
+
+    renderer = Renderer(user_templates=user_templates, extra_roots=extra_roots)
+    with contextlib.suppress(Exception):  # a failure here is reported with the first PDF
+        renderer.fonts  # noqa: B018 - imports WeasyPrint and loads fontconfig now
+    while True:
+        try:
+            html = pipe.recv()
+        except EOFError:
+            break
+        if html is None:
+            break
+        try:
+            answer: tuple[str, Any] = ("ok", renderer.pdf(html))
+        except CRMError as exc:
+            answer = ("refused", (exc.exit_code, exc.message))
+        except Exception:
+            answer = ("failed", traceback.format_exc())
+        pipe.send(answer)
+    pipe.close()
+    os._exit(0)  # no atexit handlers or buffered output inherited from the command
+
+
+def start_pdf_worker(
+    user_templates: Path | None = None, extra_roots: list[Path] | None = None
+) -> PdfWorker | None:
+    """A worker laying this command's PDFs out, or None when this process should.
+
+    Call it first thing, before the database is read, so the worker's imports overlap.
+    """
+    if not _worth_forking():
+        return None
+    return PdfWorker(user_templates, list(extra_roots or []))
+
+
+def _worth_forking() -> bool:
+    if os.environ.get("ROUNDUP_RENDER_WORKER", "1") == "0":
+        return False
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return False
+    if "sqlalchemy" in sys.modules or "weasyprint" in sys.modules:
+        return False  # too late to gain anything, and a connection may be open
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return cores > 1
