@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from roundup_crm.cli.app import App, pass_app
-
-if TYPE_CHECKING:
-    from roundup_crm.documents.worker import PdfWorker
 
 
 @click.command()
@@ -76,7 +72,8 @@ def presskit(
         roundup-crm presskit "The Roundup: Punishment" --sheet --market "EFM 2026"
         roundup-crm presskit --all --lang en --lang ko -o presskits/
     """
-    from roundup_crm.documents.worker import start_pdf_worker
+    from roundup_crm.cli.output import progress
+    from roundup_crm.documents.worker import pdf_worker
     from roundup_crm.errors import InvalidInput
 
     if every_film and films:
@@ -85,94 +82,62 @@ def presskit(
         raise click.UsageError("name a film (slug or title), or use --all")
     if templates is not None and not templates.is_dir():
         raise InvalidInput("templates", str(templates), "not a folder")
-    # Started first: the worker imports WeasyPrint while this process reads the films.
-    worker = None if html else start_pdf_worker(templates, [app.settings.assets_dir])
-    try:
-        _presskits(
-            app,
-            worker,
-            films,
-            every_film,
-            output,
-            langs,
-            sheet,
-            html,
-            templates,
-            market,
-            contacts,
+    # Entered first: the worker imports WeasyPrint while this process reads the films.
+    with pdf_worker(not html, templates, [app.settings.assets_dir]) as worker:
+        from roundup_crm.services.presskit import (
+            PressKitRenderer,
+            Request,
+            check_language,
+            read_presskits,
+            refused_summary,
         )
-    finally:
-        if worker is not None:
-            worker.close()
+        from roundup_crm.services.sales_company import load_sales_company
 
+        requests = [
+            Request(lang=check_language(lang), sheet=sheet) for lang in dict.fromkeys(langs)
+        ]
+        batch = every_film or len(films) * len(requests) > 1
+        if batch and output is not None and (output == "-" or Path(output).is_file()):
+            raise InvalidInput("output", output, "several files need a folder")
 
-def _presskits(
-    app: App,
-    worker: PdfWorker | None,
-    films: tuple[str, ...],
-    every_film: bool,
-    output: str | None,
-    langs: tuple[str, ...],
-    sheet: bool,
-    html: bool,
-    templates: Path | None,
-    market: str | None,
-    contacts: tuple[str, ...],
-) -> None:
-    from roundup_crm.cli.output import progress
-    from roundup_crm.errors import InvalidInput
-    from roundup_crm.services.presskit import (
-        PressKitRenderer,
-        Request,
-        check_language,
-        read_presskits,
-        refused_summary,
-    )
-    from roundup_crm.services.sales_company import load_sales_company
+        company = load_sales_company()
+        with app.db.begin() as session:
+            kits = read_presskits(
+                session,
+                None if every_film else films,
+                requests=requests,
+                market=market,
+                company=company,
+                contacts=contacts,
+                assets_dir=app.settings.assets_dir,
+            )
+        if not kits:
+            click.echo("No films in the catalogue.", err=True)
+            return
 
-    requests = [Request(lang=check_language(lang), sheet=sheet) for lang in dict.fromkeys(langs)]
-    batch = every_film or len(films) * len(requests) > 1
-    if batch and output is not None and (output == "-" or Path(output).is_file()):
-        raise InvalidInput("output", output, "several files need a folder")
+        renderer = PressKitRenderer(templates, app.settings.assets_dir, worker)
+        folder = _folder(output, batch)
+        written: list[Path] = []
+        documents = []
+        for document in progress(
+            renderer.render_all(kits, html=html), total=len(kits), label="press kits"
+        ):
+            documents.append(document)
+            if output == "-":
+                sys.stdout.buffer.write(document.content)
+                continue
+            target = folder / document.filename if folder is not None else Path(output or "")
+            target.write_bytes(document.content)
+            written.append(target)
 
-    company = load_sales_company()
-    with app.db.begin() as session:
-        kits = read_presskits(
-            session,
-            None if every_film else films,
-            requests=requests,
-            market=market,
-            company=company,
-            contacts=contacts,
-            assets_dir=app.settings.assets_dir,
-        )
-    if not kits:
-        click.echo("No films in the catalogue.", err=True)
-        return
-
-    renderer = PressKitRenderer(templates, app.settings.assets_dir, worker)
-    folder = _folder(output, batch)
-    written: list[Path] = []
-    documents = []
-    for document in progress(
-        renderer.render_all(kits, html=html), total=len(kits), label="press kits"
-    ):
-        documents.append(document)
-        if output == "-":
-            sys.stdout.buffer.write(document.content)
-            continue
-        target = folder / document.filename if folder is not None else Path(output or "")
-        target.write_bytes(document.content)
-        written.append(target)
-
-    warning = refused_summary(documents)
-    if warning:
-        click.echo(warning, err=True)
-    if len(written) == 1:
-        click.echo(str(written[0]))
-    elif written:
-        kind = "sales sheets" if sheet else "press kits"
-        click.echo(f"wrote {len(written)} {kind} to {folder}")
+        warning = refused_summary(documents)
+        if warning:
+            click.echo(warning, err=True)
+        if len(written) == 1:
+            click.echo(str(written[0]))
+        elif written:
+            kind = "sales sheets" if sheet else "press kits"
+            click.echo(f"wrote {len(written)} {kind} to {folder}")
 
 
 def _folder(output: str | None, batch: bool) -> Path | None:

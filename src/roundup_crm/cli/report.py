@@ -129,17 +129,26 @@ def weekly(
 
         roundup-crm report weekly --week 2026-W07 --currency EUR -o weekly.pdf
     """
-    from roundup_crm.services.reports import Documents
-    from roundup_crm.services.reports import weekly as build
+    from roundup_crm.documents.worker import pdf_worker
 
     kind = _format_for(fmt, output)
-    with app.db.begin(readonly=True) as session:
-        data = build(session, week=week, since=since, until=until, film=film, currency=currency)
-    default_name = f"weekly-report-{data.period.label}.pdf"
-    if kind in ("pdf", "html"):
-        rendered = Documents(templates).weekly(data, fmt=kind, author=app.settings.agent)
-        _deliver(rendered, output, default_name, kind)
-        return
+    # Entered first: the worker imports WeasyPrint while the report's data is read.
+    with pdf_worker(kind == "pdf", templates) as worker:
+        from roundup_crm.services.reports import Documents
+        from roundup_crm.services.reports import weekly as build
+
+        with app.db.begin(readonly=True) as session:
+            data = build(session, week=week, since=since, until=until, film=film, currency=currency)
+        default_name = f"weekly-report-{data.period.label}.pdf"
+        if kind in ("pdf", "html"):
+            documents = Documents(templates, worker)
+            _deliver(
+                documents.weekly(data, fmt=kind, author=app.settings.agent),
+                output,
+                default_name,
+                kind,
+            )
+            return
     from roundup_crm.reports.output import long_rows, to_data, weekly_tables
 
     if kind == "json":
@@ -175,19 +184,30 @@ def market_(
 
         roundup-crm report market "EFM 2026" -o efm-2026.pdf
     """
-    from roundup_crm.reports.output import to_data
-    from roundup_crm.services.reports import Documents
-    from roundup_crm.services.reports import market as build
+    from roundup_crm.documents.worker import pdf_worker
 
     kind = _format_for(fmt, output)
-    with app.db.begin(readonly=True) as session:
-        data = build(session, market=market, currency=currency)
-    slug = "".join(c if c.isalnum() else "-" for c in data.market.name.lower()).strip("-")
-    default_name = f"market-report-{slug}.pdf"
-    if kind in ("pdf", "html"):
-        rendered = Documents(templates).market(data, fmt=kind, author=app.settings.agent)
-        _deliver(rendered, output, default_name, kind)
-    elif kind == "json":
+    # Entered first: the worker imports WeasyPrint while the report's data is read.
+    with pdf_worker(kind == "pdf", templates) as worker:
+        from roundup_crm.services.reports import Documents
+        from roundup_crm.services.reports import market as build
+
+        with app.db.begin(readonly=True) as session:
+            data = build(session, market=market, currency=currency)
+        slug = "".join(c if c.isalnum() else "-" for c in data.market.name.lower()).strip("-")
+        default_name = f"market-report-{slug}.pdf"
+        if kind in ("pdf", "html"):
+            documents = Documents(templates, worker)
+            _deliver(
+                documents.market(data, fmt=kind, author=app.settings.agent),
+                output,
+                default_name,
+                kind,
+            )
+            return
+    from roundup_crm.reports.output import to_data
+
+    if kind == "json":
         _deliver(_json(to_data(data)), output, default_name, kind)
     else:
         rows = _market_rows(data)

@@ -20,6 +20,8 @@ import os
 import sys
 import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,16 +114,23 @@ def _serve(pipe: Connection, user_templates: Path | None, extra_roots: list[Path
     os._exit(0)  # no atexit handlers or buffered output inherited from the command
 
 
-def start_pdf_worker(
-    user_templates: Path | None = None, extra_roots: list[Path] | None = None
-) -> PdfWorker | None:
-    """A worker laying this command's PDFs out, or None when this process should.
+@contextmanager
+def pdf_worker(
+    wanted: bool, user_templates: Path | None = None, extra_roots: list[Path] | None = None
+) -> Iterator[PdfWorker | None]:
+    """A worker laying this command's PDFs out (stopped at the end), or None when this
+    process should lay them out itself.
 
-    Call it first thing, before the database is read, so the worker's imports overlap.
+    Enter it first thing, before the database is read, so the worker's imports overlap.
     """
-    if not _worth_forking():
-        return None
-    return PdfWorker(user_templates, list(extra_roots or []))
+    worker = (
+        PdfWorker(user_templates, list(extra_roots or [])) if wanted and _worth_forking() else None
+    )
+    try:
+        yield worker
+    finally:
+        if worker is not None:
+            worker.close()
 
 
 def _worth_forking() -> bool:

@@ -16,6 +16,7 @@ from roundup_crm.services.parsing import parse_currency, parse_date, parse_iso_w
 
 if TYPE_CHECKING:
     from roundup_crm.documents.render import Renderer
+    from roundup_crm.documents.worker import PdfWorker
     from roundup_crm.reports.letters import FollowupLetter
     from roundup_crm.reports.market import MarketReport
     from roundup_crm.reports.weekly import WeeklyReport
@@ -81,6 +82,8 @@ class Documents:
     """Renders report documents; one instance per command so fonts and CSS are reused."""
 
     templates: Path | None = None
+    # Lays the PDFs out while the report's data is read (documents.worker), if given.
+    worker: PdfWorker | None = None
     _renderer: Renderer | None = None
 
     @property
@@ -88,7 +91,7 @@ class Documents:
         if self._renderer is None:
             from roundup_crm.documents.render import Renderer
 
-            self._renderer = Renderer(user_templates=self.templates)
+            self._renderer = Renderer(user_templates=self.templates, worker=self.worker)
         return self._renderer
 
     def render(self, template: str, context: dict[str, Any], fmt: str) -> bytes:
