@@ -77,6 +77,26 @@ LONG_SYNOPSIS_KO = """\
 시신으로 발견되자 광역수사대는 강남의 서버실에서 마닐라 외곽의 은신처로 이어지는 흔적을 찾는다."""
 
 
+CONFIG = f"""
+[company]
+name = "{FILM.company}"
+email = "sales@seoulscreen.example"
+
+[[company.contacts]]
+name = "Kim Ji-won"
+name_ko = "김지원"
+email = "{FILM.sales_email}"
+phone = "+82 10 5555 0101"
+"""
+
+
+def with_company_config(data_dir: Path) -> Path:
+    """The data folder, with the sales company's config.toml (contacts for the kits)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "config.toml").write_text(CONFIG, encoding="utf-8")
+    return data_dir
+
+
 def picture(path: Path, width: int, height: int, colour: tuple[int, int, int]) -> Path:
     """A real image (a gradient with a frame) to stand in for a poster or still.
 

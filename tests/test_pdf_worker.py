@@ -12,7 +12,7 @@ import pytest
 
 from roundup_crm.config import templates_dir
 from roundup_crm.db import Database
-from tests.presskit_films import FILM, add_film
+from tests.presskit_films import FILM, add_film, with_company_config
 from tests.report_data import build_world
 from tests.test_presskit import pdf_text
 
@@ -30,11 +30,7 @@ def run(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def data_dir(_isolated_data_dir: Path) -> Path:
-    from tests.test_presskit_cli import CONFIG
-
-    _isolated_data_dir.mkdir(parents=True, exist_ok=True)
-    (_isolated_data_dir / "config.toml").write_text(CONFIG, encoding="utf-8")
-    return _isolated_data_dir
+    return with_company_config(_isolated_data_dir)
 
 
 def test_press_kit_from_a_fresh_process_is_laid_out_by_the_pdf_worker(

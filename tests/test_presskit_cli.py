@@ -11,27 +11,13 @@ from roundup_crm.config import templates_dir
 from roundup_crm.db import Database
 from roundup_crm.models import Agent, Film
 from tests.conftest import Cli
-from tests.presskit_films import FILM, Facts, add_film
+from tests.presskit_films import FILM, Facts, add_film, with_company_config
 from tests.test_presskit import links, pages, pdf_text
-
-CONFIG = f"""
-[company]
-name = "{FILM.company}"
-email = "sales@seoulscreen.example"
-
-[[company.contacts]]
-name = "Kim Ji-won"
-name_ko = "김지원"
-email = "{FILM.sales_email}"
-phone = "+82 10 5555 0101"
-"""
 
 
 @pytest.fixture
 def data_dir(_isolated_data_dir: Path) -> Path:
-    _isolated_data_dir.mkdir(parents=True, exist_ok=True)
-    (_isolated_data_dir / "config.toml").write_text(CONFIG, encoding="utf-8")
-    return _isolated_data_dir
+    return with_company_config(_isolated_data_dir)
 
 
 def test_hostile_text_and_outside_urls_are_not_fetched_and_the_pdf_still_renders(

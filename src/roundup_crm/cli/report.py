@@ -89,6 +89,40 @@ def _deliver(data: bytes, output: Path | None, default_name: str, fmt: str) -> N
     click.echo(f"wrote {written}", err=True)
 
 
+def _report(
+    app: App,
+    which: str,
+    options: dict[str, Any],
+    kind: str,
+    templates: Path | None,
+    output: Path | None,
+) -> Any:
+    """Read report `which` ("weekly" or "market" of services.reports) in one read-only
+    transaction; write it as PDF or HTML and return None, or return its data for the
+    text formats."""
+    from roundup_crm.documents.worker import pdf_worker
+
+    # Entered first: the worker imports WeasyPrint while the report's data is read.
+    with pdf_worker(kind == "pdf", templates) as worker:
+        from roundup_crm.services import reports
+
+        with app.db.begin(readonly=True) as session:
+            data = getattr(reports, which)(session, **options)
+        if kind not in ("pdf", "html"):
+            return data
+        document = getattr(reports.Documents(templates, worker), which)
+        rendered = document(data, fmt=kind, author=app.settings.agent)
+    _deliver(rendered, output, _default_name(which, data), kind)
+    return None
+
+
+def _default_name(which: str, data: Any) -> str:
+    if which == "weekly":
+        return f"weekly-report-{data.period.label}.pdf"
+    slug = "".join(c if c.isalnum() else "-" for c in data.market.name.lower()).strip("-")
+    return f"market-report-{slug}.pdf"
+
+
 def _tables(tables: Sequence[Any]) -> None:
     for table in tables:
         if table.rows:
@@ -129,26 +163,12 @@ def weekly(
 
         roundup-crm report weekly --week 2026-W07 --currency EUR -o weekly.pdf
     """
-    from roundup_crm.documents.worker import pdf_worker
-
     kind = _format_for(fmt, output)
-    # Entered first: the worker imports WeasyPrint while the report's data is read.
-    with pdf_worker(kind == "pdf", templates) as worker:
-        from roundup_crm.services.reports import Documents
-        from roundup_crm.services.reports import weekly as build
-
-        with app.db.begin(readonly=True) as session:
-            data = build(session, week=week, since=since, until=until, film=film, currency=currency)
-        default_name = f"weekly-report-{data.period.label}.pdf"
-        if kind in ("pdf", "html"):
-            documents = Documents(templates, worker)
-            _deliver(
-                documents.weekly(data, fmt=kind, author=app.settings.agent),
-                output,
-                default_name,
-                kind,
-            )
-            return
+    options = dict(week=week, since=since, until=until, film=film, currency=currency)
+    data = _report(app, "weekly", options, kind, templates, output)
+    if data is None:
+        return
+    default_name = _default_name("weekly", data)
     from roundup_crm.reports.output import long_rows, to_data, weekly_tables
 
     if kind == "json":
@@ -184,27 +204,11 @@ def market_(
 
         roundup-crm report market "EFM 2026" -o efm-2026.pdf
     """
-    from roundup_crm.documents.worker import pdf_worker
-
     kind = _format_for(fmt, output)
-    # Entered first: the worker imports WeasyPrint while the report's data is read.
-    with pdf_worker(kind == "pdf", templates) as worker:
-        from roundup_crm.services.reports import Documents
-        from roundup_crm.services.reports import market as build
-
-        with app.db.begin(readonly=True) as session:
-            data = build(session, market=market, currency=currency)
-        slug = "".join(c if c.isalnum() else "-" for c in data.market.name.lower()).strip("-")
-        default_name = f"market-report-{slug}.pdf"
-        if kind in ("pdf", "html"):
-            documents = Documents(templates, worker)
-            _deliver(
-                documents.market(data, fmt=kind, author=app.settings.agent),
-                output,
-                default_name,
-                kind,
-            )
-            return
+    data = _report(app, "market", dict(market=market, currency=currency), kind, templates, output)
+    if data is None:
+        return
+    default_name = _default_name("market", data)
     from roundup_crm.reports.output import to_data
 
     if kind == "json":
