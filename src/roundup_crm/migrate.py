@@ -28,19 +28,35 @@ def head() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
+# Key of the PostgreSQL advisory lock that makes agents migrate a shared database one at
+# a time (any constant no other application on the server uses; "RNDUPCRM" in ASCII).
+MIGRATION_LOCK = 0x524E44555043524D
+
+
 def upgrade(db: Database, revision: str = "head", *, seed: bool = True) -> None:
-    """Migrate to `revision`; at head, make sure the shipped reference data is present."""
+    """Migrate to `revision`; at head, make sure the shipped reference data is present.
+
+    Schema and reference data change in one transaction, taken one agent at a time: the
+    first command of several agents on a new team database migrates it once, the others
+    wait for it and then find nothing left to do.
+    """
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
     config = alembic_config()
-    with db.engine.begin() as conn:
+    with db.engine.begin() as conn:  # SQLite: BEGIN IMMEDIATE, writers queue behind it
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
-    if not seed or current(db) != head():
-        return
-    from roundup_crm.services.reference import seed_reference_data
+        at = MigrationContext.configure(conn).get_current_revision()
+        if not seed or at != head():
+            return
+        from roundup_crm.services.reference import seed_reference_data
 
-    with db._sessions() as session, session.begin():
-        session.info["audit"] = False
-        seed_reference_data(session)
+        with Session(bind=conn) as session:  # joins this transaction, commits with it
+            session.info["audit"] = False
+            seed_reference_data(session)
 
 
 def downgrade(db: Database, revision: str) -> None:
