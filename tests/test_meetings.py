@@ -281,6 +281,65 @@ def test_bad_input_names_the_field_and_writes_nothing(
     assert counts(efm.url) == before
 
 
+def test_a_meeting_outside_any_market_is_in_the_agents_zone(
+    efm: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An office visit in Seoul and a call typed on a laptop set to Paris time: no market,
+    no stand; times read and shown in --tz or the computer's zone; history says where."""
+    out = efm(
+        "meeting", "log", "--company", "Splendid", "--tz", "Asia/Seoul",
+        "--at", "2026-03-04 10:30", "--film", "the-roundup:hot", "--film", "the-outlaws:pass",
+        "--note", "office visit", "--followup", "send the contract", "--due", "2026-03-06",
+    ).stdout  # fmt: skip
+    assert out.startswith("logged meeting ") and "2026-03-04 10:30 KST (held)" in out
+    assert " at " not in out.splitlines()[0]
+    (held,) = as_json(efm("meeting", "list", "--format", "json"))
+    assert held["market"] is None and held["place"] is None
+    opportunities = {o["film"]: o for o in as_json(efm("opportunity", "list", "--format", "json"))}
+    assert opportunities["the-outlaws"]["stage"] == "lost"
+    history = efm("opportunity", "show", opportunities["the-outlaws"]["id"]).stdout
+    assert "passed in a meeting on 2026-03-04" in history
+
+    # The computer's zone (TZ) when --tz is not given; a planned call is filled in later.
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    efm("meeting", "schedule", "--company", "Lumière", "--at", "2026-03-05 09:00")
+    clash = efm("meeting", "schedule", "--company", "Splendid", "--at", "2026-03-05 09:15")
+    assert "clash: overlaps Lumière Publishing at 2026-03-05 09:00 CET" in clash.stderr
+    filled = efm(
+        "meeting", "log", "--company", "Lumière", "--at", "2026-03-05 09:05",
+        "--film", "the-roundup:warm",
+    ).stdout  # fmt: skip
+    assert "filled in scheduled meeting" in filled and "2026-03-05 09:05 CET" in filled
+    starts = {
+        m["company"]: m["starts"] for m in as_json(efm("meeting", "list", "--format", "json"))
+    }
+    assert starts["Lumière Publishing"] == "2026-03-05T09:05:00+01:00"
+    assert starts["Splendid Film"] == "2026-03-05T09:15:00+01:00"
+    # The same clock time at the market is not the same meeting.
+    at_market = efm(
+        "meeting", "log", "--market", "EFM", "--company", "Lumière", "--at", "2026-02-14 09:05"
+    ).stdout
+    assert "logged meeting" in at_market and "at EFM 2026" in at_market
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--tz", "Mars/Olympus"), "invalid tz 'Mars/Olympus'"),
+        (("--market", "EFM", "--tz", "Asia/Seoul"), "invalid tz 'Asia/Seoul': times at a market"),
+    ],
+)
+def test_bad_zone_names_the_field_and_writes_nothing(
+    efm: Cli, args: tuple[str, ...], message: str
+) -> None:
+    before = counts(efm.url)
+    result = efm(
+        "meeting", "log", "--company", "Splendid", "--at", "2026-03-04 10:30", *args, expect=2
+    )
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert counts(efm.url) == before
+
+
 def test_clock_time_on_a_one_day_market(efm: Cli) -> None:
     database = Database(efm.url)
     from datetime import date

@@ -21,7 +21,16 @@ def meeting() -> None:
 def _meeting_options(func: click.decorators.FC) -> click.decorators.FC:
     for decorator in reversed(
         [
-            click.option("--market", required=True, help="Market name (unique prefix is enough)."),
+            click.option(
+                "--market",
+                help="Market name (unique prefix is enough); leave out for a meeting elsewhere.",
+            ),
+            click.option(
+                "--tz",
+                metavar="ZONE",
+                help="Without --market: the zone of --at, e.g. Asia/Seoul (default: this "
+                "computer's).",
+            ),
             click.option("--company", required=True, help="The buyer met."),
             click.option("--contact", "contacts", multiple=True, help="Who came (repeatable)."),
             click.option("--duration", type=int, help="Minutes (default 30)."),
@@ -35,7 +44,10 @@ def _meeting_options(func: click.decorators.FC) -> click.decorators.FC:
 
 @meeting.command("log")
 @_meeting_options
-@click.option("--at", help="When, in the market's zone: 10:30 or 2026-02-14 10:30 (default now).")
+@click.option(
+    "--at",
+    help="When, in the market's zone (or --tz): 10:30 or 2026-02-14 10:30 (default now).",
+)
 @click.option(
     "--film",
     "films",
@@ -54,7 +66,8 @@ def _meeting_options(func: click.decorators.FC) -> click.decorators.FC:
 @pass_app
 def log(
     app: App,
-    market: str,
+    market: str | None,
+    tz: str | None,
     company: str,
     contacts: tuple[str, ...],
     duration: int | None,
@@ -70,7 +83,8 @@ def log(
 
     Each film's opportunity with the buyer is created (at `pitched`) or updated; `pass`
     moves it to lost ("passed at <market>"). A meeting scheduled with the buyer at that
-    time is filled in rather than duplicated.
+    time is filled in rather than duplicated. Without --market (a visit, a call), --at is
+    read in --tz or this computer's time zone.
 
     Example:
 
@@ -84,6 +98,7 @@ def log(
         logged = log_meeting(
             session,
             market=market,
+            tz=tz,
             company=company,
             contacts=contacts,
             at=at,
@@ -96,8 +111,9 @@ def log(
             status=status,
         )
         verb = "filled in scheduled meeting" if logged.filled_in else "logged meeting"
+        where = f"at {logged.market} " if logged.market else ""
         click.echo(
-            f"{verb} {logged.meeting.short_id} at {logged.market} "
+            f"{verb} {logged.meeting.short_id} {where}"
             f"{logged.local_start:%Y-%m-%d %H:%M %Z} ({logged.meeting.status.value})"
         )
         for outcome in logged.outcomes:
@@ -115,12 +131,15 @@ def log(
 
 @meeting.command()
 @_meeting_options
-@click.option("--at", required=True, help="When, in the market's zone: 2026-02-14 10:30.")
+@click.option(
+    "--at", required=True, help="When, in the market's zone (or --tz): 2026-02-14 10:30."
+)
 @click.option("--film", "films", multiple=True, metavar="SLUG", help="A film to pitch.")
 @pass_app
 def schedule(
     app: App,
-    market: str,
+    market: str | None,
+    tz: str | None,
     company: str,
     contacts: tuple[str, ...],
     duration: int | None,
@@ -142,6 +161,7 @@ def schedule(
         planned, clashes = schedule_meeting(
             session,
             market=market,
+            tz=tz,
             company=company,
             contacts=contacts,
             at=at,

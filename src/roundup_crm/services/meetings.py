@@ -7,6 +7,7 @@ their opportunities), and nothing here imports rich, pycountry or babel.
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections import defaultdict
@@ -83,14 +84,38 @@ def market_day(market: Market, tz: ZoneInfo, value: str | None = None) -> date:
     return market.starts_on
 
 
-def parse_at(market: Market, tz: ZoneInfo, value: str | None) -> datetime:
-    """`--at`: now by default; `10:30` is today in the market's zone, or the market's only
-    day; a date and time may always be given in full."""
+def meeting_zone(market: Market | None, tz: str | None) -> ZoneInfo:
+    """The zone meeting times are typed and shown in: the market's, else `--tz`, else
+    this computer's (a meeting at the office or on a video call)."""
+    if market is not None:
+        if tz is not None:
+            raise InvalidInput("tz", tz, "times at a market are in the market's zone; drop --tz")
+        return zone(market.timezone, field="market timezone")
+    if tz is not None:
+        return zone(tz, field="tz")
+    from tzlocal import get_localzone_name
+
+    name = os.environ.get("TZ", "").removeprefix(":")
+    try:
+        if name and not name.startswith("/"):
+            return zone(name, field="TZ")
+        return zone(get_localzone_name() or "UTC", field="local time zone")
+    except (InvalidInput, LookupError, ValueError) as exc:
+        reason = exc.reason if isinstance(exc, InvalidInput) else str(exc)
+        raise InvalidInput(
+            "time zone", name or "(this computer's)", f"{reason}; give --tz ZONE"
+        ) from None
+
+
+def parse_at(market: Market | None, tz: ZoneInfo, value: str | None) -> datetime:
+    """`--at`: now by default; `10:30` is today in the meeting's zone (at a market: the
+    market's only day when today is not one of its days); a date and time may always be
+    given in full."""
     if value is None:
         return datetime.now(UTC)
     if re.fullmatch(r"\s*\d{1,2}[:h.]\d{2}\s*", value):
         today = datetime.now(tz).date()
-        if market.starts_on <= today <= market.ends_on:
+        if market is None or market.starts_on <= today <= market.ends_on:
             day = today
         elif market.starts_on == market.ends_on:
             day = market.starts_on
@@ -122,7 +147,7 @@ class FilmOutcome:
 @dataclass(frozen=True)
 class LoggedMeeting:
     meeting: Meeting
-    market: str
+    market: str | None
     local_start: datetime
     filled_in: bool  # an already scheduled meeting was completed rather than a new one made
     outcomes: tuple[FilmOutcome, ...]
@@ -158,7 +183,7 @@ def _film_choices(films: Sequence[str]) -> list[tuple[str, Interest | None]]:
 
 def _scheduled_slot(
     session: Session,
-    market: Market,
+    market: Market | None,
     company: Company,
     at: datetime,
     *,
@@ -166,7 +191,7 @@ def _scheduled_slot(
 ) -> Meeting | None:
     """A scheduled meeting with this company that the one being logged is."""
     window = select(Meeting).where(
-        Meeting.market_id == market.id,
+        Meeting.market_id.is_(None) if market is None else Meeting.market_id == market.id,
         Meeting.company_id == company.id,
         Meeting.status == MeetingStatus.SCHEDULED,
         Meeting.starts_at >= at - timedelta(hours=26),
@@ -186,11 +211,12 @@ def _scheduled_slot(
 def log_meeting(
     session: Session,
     *,
-    market: str,
+    market: str | None,
     company: str,
     films: Sequence[str] = (),
     contacts: Sequence[str] = (),
     at: str | None = None,
+    tz: str | None = None,
     duration: int | None = None,
     place: str | None = None,
     note: str | None = None,
@@ -201,8 +227,9 @@ def log_meeting(
     """Record a meeting, the films discussed and the buyer's interest, a note and a
     follow-up, and bring each film's opportunity up to date, in one unit of work.
 
-    A film new to this buyer starts an opportunity at `pitched`; a `lead` is moved to
-    `pitched`; `pass` records the interest and moves the opportunity to lost with the
+    Without a market (an office visit, a call), times are in `tz` or this computer's
+    zone. A film new to this buyer starts an opportunity at `pitched`; a `lead` is moved
+    to `pitched`; `pass` records the interest and moves the opportunity to lost with the
     reason "passed at <market>". A lost opportunity discussed again with interest is
     reopened at `pitched` (one conversation per buyer and film, history intact); one
     passed again stays lost.
@@ -222,10 +249,10 @@ def log_meeting(
     if due and not followup_text:
         raise InvalidInput("due", due, "--due needs --followup TEXT")
 
-    market_row = find_market(session, market)
-    tz = zone(market_row.timezone, field="market timezone")
-    starts = parse_at(market_row, tz, at)
-    due_on = parse_date(due, field="due", today=datetime.now(tz).date()) if due else None
+    market_row = find_market(session, market) if market else None
+    zone_info = meeting_zone(market_row, tz)
+    starts = parse_at(market_row, zone_info, at)
+    due_on = parse_date(due, field="due", today=datetime.now(zone_info).date()) if due else None
     company_row = find_company(session, company)
     # Agents logging meetings with one buyer at once would otherwise both fill in the
     # same planned meeting, or both start an opportunity for the same film.
@@ -238,12 +265,12 @@ def log_meeting(
     filled_in = meeting is not None
     if meeting is None:
         meeting = Meeting(
-            market_id=market_row.id,
+            market_id=market_row.id if market_row else None,
             company_id=company_row.id,
             agent_id=agent.id,
             starts_at=starts,
             duration_minutes=minutes or DEFAULT_MINUTES,
-            place=place_text or market_row.stand,
+            place=place_text or (market_row.stand if market_row else None),
             status=state,
             notes=note_text,
         )
@@ -265,7 +292,13 @@ def log_meeting(
         meeting.contacts.extend(c for c in contact_rows if c.id not in known)
         planned = {mf.film_id: mf for mf in meeting.films}
 
-    reason = f"passed at {market_row.name}"
+    # Where it happened, for the stage history: "at EFM 2026", "in a meeting on 2026-03-04".
+    where = (
+        f"at {market_row.name}"
+        if market_row
+        else f"in a meeting on {starts.astimezone(zone_info).date().isoformat()}"
+    )
+    reason = f"passed {where}"
     opportunities = pipeline.current_opportunities(
         session, company_row.id, [f.id for f in film_rows]
     )
@@ -287,7 +320,7 @@ def log_meeting(
                 company=company_row,
                 stage=Stage.PITCHED,
                 interest=level,
-                note=f"pitched at {market_row.name}",
+                note=f"pitched {where}",
                 agent=agent,
             )
             opportunities[film_row.id] = opportunity
@@ -301,7 +334,7 @@ def log_meeting(
                     session,
                     opportunity,
                     Stage.PITCHED,
-                    note=f"interested again at {market_row.name}",
+                    note=f"interested again {where}",
                     agent=agent,
                 )
                 opportunity.lost_reason = None
@@ -311,7 +344,7 @@ def log_meeting(
                     session,
                     opportunity,
                     Stage.PITCHED,
-                    note=f"pitched at {market_row.name}",
+                    note=f"pitched {where}",
                     agent=agent,
                 )
         if level == Interest.PASS and opportunity.stage != Stage.LOST:
@@ -344,8 +377,8 @@ def log_meeting(
     session.flush()
     return LoggedMeeting(
         meeting=meeting,
-        market=market_row.name,
-        local_start=meeting.starts_at.astimezone(tz),
+        market=market_row.name if market_row else None,
+        local_start=meeting.starts_at.astimezone(zone_info),
         filled_in=filled_in,
         outcomes=tuple(outcomes),
         followup=task,
@@ -355,11 +388,12 @@ def log_meeting(
 def schedule_meeting(
     session: Session,
     *,
-    market: str,
+    market: str | None,
     company: str,
     at: str,
     films: Sequence[str] = (),
     contacts: Sequence[str] = (),
+    tz: str | None = None,
     duration: int | None = None,
     place: str | None = None,
     note: str | None = None,
@@ -368,9 +402,9 @@ def schedule_meeting(
     minutes = parse_duration(duration) or DEFAULT_MINUTES
     note_text = clean_text(note, field="note")
     place_text = clean_text(place, field="place", max_length=300)
-    market_row = find_market(session, market)
-    tz = zone(market_row.timezone, field="market timezone")
-    starts = parse_at(market_row, tz, at)
+    market_row = find_market(session, market) if market else None
+    zone_info = meeting_zone(market_row, tz)
+    starts = parse_at(market_row, zone_info, at)
     company_row = find_company(session, company)
     hold(session, company_row)  # two agents planning the same slot: one gets the clash
     contact_rows = _contacts(session, contacts, company_row)
@@ -387,15 +421,15 @@ def schedule_meeting(
     if same is not None:
         raise Conflict(
             f"meeting {short_id(same)} with {company_row.name} is already scheduled at "
-            f"{starts.astimezone(tz):%Y-%m-%d %H:%M}"
+            f"{starts.astimezone(zone_info):%Y-%m-%d %H:%M}"
         )
     meeting = Meeting(
-        market_id=market_row.id,
+        market_id=market_row.id if market_row else None,
         company_id=company_row.id,
         agent_id=agent.id,
         starts_at=starts,
         duration_minutes=minutes,
-        place=place_text or market_row.stand,
+        place=place_text or (market_row.stand if market_row else None),
         status=MeetingStatus.SCHEDULED,
         notes=note_text,
     )
@@ -404,9 +438,36 @@ def schedule_meeting(
     for film_row, (_, level) in zip(film_rows, choices, strict=True):
         session.add(MeetingFilm(meeting_id=meeting.id, film_id=film_row.id, interest=level))
     session.flush()
-    plan = day_plan(session, market=market_row.name, day=starts.astimezone(tz).date().isoformat())
+    if market_row is None:
+        return meeting, _clashes_off_market(session, meeting, agent, zone_info)
+    day = starts.astimezone(zone_info).date().isoformat()
+    plan = day_plan(session, market=market_row.name, day=day)
     clashes = next((i.clashes for i in plan.items if i.id == meeting.id), ())
     return meeting, list(clashes)
+
+
+def _clashes_off_market(
+    session: Session, meeting: Meeting, agent: Agent, tz: ZoneInfo
+) -> list[str]:
+    """The agent's other planned or held meetings overlapping one outside any market."""
+    end = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+    others = session.execute(
+        select(Meeting, Company.name)
+        .join(Company, Company.id == Meeting.company_id)
+        .where(
+            Meeting.agent_id == agent.id,
+            Meeting.id != meeting.id,
+            Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.HELD]),
+            Meeting.starts_at < end,
+            Meeting.starts_at >= meeting.starts_at - timedelta(hours=24),
+        )
+        .order_by(Meeting.starts_at)
+    )
+    return [
+        f"overlaps {name} at {other.starts_at.astimezone(tz):%Y-%m-%d %H:%M %Z}"
+        for other, name in others
+        if other.starts_at + timedelta(minutes=other.duration_minutes) > meeting.starts_at
+    ]
 
 
 # --- Reading meetings -----------------------------------------------------------------
@@ -446,7 +507,13 @@ class MeetingRow:
 
 
 def _zone_of(name: str | None) -> ZoneInfo:
-    return zone(name) if name else ZoneInfo("UTC")
+    """A market's zone; for a meeting at no market, this computer's (UTC if unknown)."""
+    if name:
+        return zone(name)
+    try:
+        return meeting_zone(None, None)
+    except InvalidInput:
+        return ZoneInfo("UTC")
 
 
 def list_meetings(
