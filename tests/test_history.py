@@ -41,6 +41,19 @@ def test_history_of_a_company_includes_its_contacts(cli: Cli) -> None:
     assert "Anna Becker" in out and "notes: - -> Met at EFM" in out
 
 
+def test_list_changes_are_in_the_history(cli: Cli) -> None:
+    """Territories, rights and the people at a meeting live in association tables: a change
+    to them is an update like any other, with the whole list before and after."""
+    cli("company", "add", "Nordlicht Filmverleih", "--country", "DE", "--territory", "DE")
+    cli("company", "edit", "Nordlicht", "--add-territory", "AT", "--add-territory", "CH")
+    entries = json.loads(cli("history", "Nordlicht", "--format", "json").stdout)
+    assert entries[0]["action"] == "update"
+    assert entries[0]["changes"] == "territories: DE -> AT, CH, DE"
+    cli("company", "edit", "Nordlicht", "--remove-territory", "DE")
+    latest = json.loads(cli("history", "Nordlicht", "--format", "json").stdout)[0]
+    assert latest["changes"] == "territories: AT, CH, DE -> AT, CH"
+
+
 def test_unknown_and_ambiguous_objects(cli: Cli) -> None:
     cli("company", "add", "Nordlicht", "--country", "DE")
     cli("film", "add", "Nordlicht Nights")

@@ -348,7 +348,27 @@ def _changes(obj: Record) -> dict[str, Any]:
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             changes[attr.key] = [_plain(old), _plain(new)]
+    # Plain lists kept in association tables (a deal's territories and rights, the
+    # people at a meeting): the whole list before and after, by code or name.
+    for relationship in state.mapper.relationships:
+        if relationship.secondary is None:
+            continue
+        history = state.attrs[relationship.key].history
+        if history.added or history.deleted:
+            kept = [_label(item) for item in history.unchanged]
+            before = sorted([*kept, *(_label(item) for item in history.deleted)])
+            after = sorted([*kept, *(_label(item) for item in history.added)])
+            if before != after:
+                changes[relationship.key] = [before, after]
     return changes
+
+
+def _label(item: Any) -> str:
+    for attr in ("code", "slug", "name"):
+        value = getattr(item, attr, None)
+        if isinstance(value, str):
+            return value
+    return str(getattr(item, "id", item))
 
 
 @event.listens_for(Session, "before_flush")
@@ -370,7 +390,7 @@ def _audit(session: Session, _flush_context: Any, _instances: Any) -> None:
         if isinstance(obj, Record):
             entries.append(_entry(obj, AuditAction.CREATE, agent_name, agent_row, None))
     for obj in session.dirty:
-        if isinstance(obj, Record) and session.is_modified(obj, include_collections=False):
+        if isinstance(obj, Record) and session.is_modified(obj):
             changes = _changes(obj)
             if changes:
                 entries.append(_entry(obj, AuditAction.UPDATE, agent_name, agent_row, changes))

@@ -128,5 +128,7 @@ def _describe(changes: dict[str, Any] | None) -> str:
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, list) and value:
+        value = ", ".join(str(v) for v in value)
     text = "-" if value in (None, "", []) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
