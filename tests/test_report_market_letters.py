@@ -149,6 +149,34 @@ def test_korean_letters(sqlite_cli: Cli, tmp_path: Path) -> None:
     assert "일본" in text  # Japan, in Korean
 
 
+def test_korean_letter_names_the_open_rights_in_korean(database: Database) -> None:
+    """Punishment's theatrical rights in Japan went to another buyer: Kadokawa's letter
+    lists what is still open there, in the letter's language."""
+    from sqlalchemy import select
+
+    from roundup_crm.models import Film
+    from tests import sales_builders as build
+
+    with database.begin() as session:
+        build_world(session)
+        punishment = session.scalars(
+            select(Film).where(Film.slug == "the-roundup-punishment")
+        ).one()
+        toho = build.company(session, "Toho-Towa", country="JP")
+        build.deal(session, punishment, toho, territories_=["JP"], rights_=["theatrical"])
+    for lang, expected, sold in (
+        ("ko", ("SVOD", "홈비디오"), "극장"),
+        ("en", ("SVOD",), "Theatrical"),
+    ):
+        with database.begin(readonly=True) as session:
+            letters = followups(session, market="EFM 2026", lang=lang).letters
+        kadokawa = next(letter for letter in letters if letter.company == "Kadokawa")
+        film = next(f for f in kadokawa.films if f.slug == "the-roundup-punishment")
+        (partly,) = film.availability
+        assert partly.status == "partly", lang
+        assert set(expected) <= set(partly.rights) and sold not in partly.rights, partly.rights
+
+
 def test_press_kits_are_attached(sqlite_cli: Cli, tmp_path: Path) -> None:
     world(sqlite_cli.url)
     folder = tmp_path / "letters"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from roundup_crm.documents.environment import labels
 from roundup_crm.models import (
     Agent,
     Company,
@@ -134,7 +136,11 @@ def _country_names(lang: str) -> dict[str, str]:
 
 
 def _availability(
-    grid: Any, countries: list[str], buyer: str, names: dict[str, str]
+    grid: Any,
+    countries: list[str],
+    buyer: str,
+    names: dict[str, str],
+    right_names: Mapping[str, str],
 ) -> tuple[Availability, ...]:
     """The buyer's countries folded by status. Offers from this buyer do not make a
     country unavailable to them; licences to others do."""
@@ -154,7 +160,7 @@ def _availability(
             elif cell.offers and set(cell.offers) != {buyer}:
                 offered += 1
             else:
-                open_rights.append(right.name)
+                open_rights.append(right_names.get(right.code, right.name))
         if theirs and not sold and not offered:
             key = ("yours", ())
         elif not sold and not offered:
@@ -259,6 +265,7 @@ def followup_letters(
     grids = {film_id: film_avails(session, slug, on=on) for _, _, _, film_id, slug, *_ in discussed}
     expander = CountryExpander(session)
     names = _country_names(lang)
+    right_names = labels(lang).get("rights", {})
     sales_company = load_sales_company()
     zone = ZoneInfo(found.timezone)
 
@@ -288,7 +295,9 @@ def followup_letters(
                     notes=tuple(dict.fromkeys(r.note for r in rows if r.note)),
                     screener_url=first.screener_url,
                     screener_password=first.screener_password,
-                    availability=_availability(grids[film_id], countries, buyer.name, names),
+                    availability=_availability(
+                        grids[film_id], countries, buyer.name, names, right_names
+                    ),
                 )
             )
         agent_counts: dict[Any, int] = defaultdict(int)
