@@ -1,5 +1,5 @@
 """Entry point for `python -m roundup_crm`."""
 
-from roundup_crm.cli import main
+from roundup_crm.cli import run
 
-main()
+run()
