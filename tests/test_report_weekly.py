@@ -166,7 +166,9 @@ def test_query_count_does_not_grow_with_the_data(world_db: Database) -> None:
             build_world(session, copy)
     large = count_queries()
     assert small == large
-    assert small <= 30, small
+    # About 25 queries, plus creating, filling, indexing and dropping the report's three
+    # temporary tables (exchange factors, territory expansion, latest offers).
+    assert small <= 40, small
 
 
 def test_default_period_is_the_last_complete_iso_week() -> None:

@@ -3,7 +3,10 @@
 Every report is a handful of set-based queries whose number does not depend on the
 data: amounts are summed in SQL per currency, long lists are cut in SQL (with the full
 count carried alongside), and exchange-rate factors and territory expansions are handed
-to SQL as small VALUES tables rather than applied row by row in Python.
+to SQL as small tables rather than applied row by row in Python. What several queries of
+one report join on (those tables, the latest offer of each opportunity) is written once
+into temporary tables of the report's own connection (`Scratch`), indexed, and dropped
+when the report is built.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
+    Column,
     Float,
+    Index,
+    MetaData,
     Select,
     String,
-    column,
+    Table,
     func,
     select,
-    values,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
@@ -148,28 +153,68 @@ def convert(converter: Converter, amount: Decimal | None, currency: str | None) 
     return converter.convert(amount, currency)
 
 
-def factor_table(converter: Converter, currencies: Iterable[str]) -> Any:
-    """A VALUES table (currency, factor) of the currencies that convert, for SQL sorting
-    and summing in the reporting currency. Unconvertible currencies are absent, so an
-    inner join leaves their amounts out (they are named as missing rates elsewhere)."""
+class Scratch:
+    """Temporary tables one report fills once and joins many times.
+
+    They live in the session's connection only (other agents never see them), inside the
+    report's transaction, and are dropped by `close()`; a report that fails rolls back,
+    which removes them too.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.metadata = MetaData()
+        self.tables: list[Table] = []
+
+    def table(
+        self,
+        name: str,
+        columns: Sequence[Column[Any]],
+        *,
+        rows: Sequence[Mapping[str, Any]] = (),
+        query: Select[Any] | None = None,
+        index: Sequence[str] = (),
+    ) -> Table:
+        table = Table(f"report_{name}", self.metadata, *columns, prefixes=["TEMPORARY"])
+        connection = self.session.connection()
+        table.create(connection)
+        self.tables.append(table)
+        if query is not None:
+            connection.execute(table.insert().from_select([c.name for c in columns], query))
+        if rows:
+            connection.execute(table.insert(), list(rows))
+        if index:
+            Index(f"ix_report_{name}", *(table.c[n] for n in index)).create(connection)
+        return table
+
+    def close(self) -> None:
+        connection = self.session.connection()
+        for table in reversed(self.tables):
+            table.drop(connection)
+        self.tables.clear()
+
+
+def factor_table(scratch: Scratch, converter: Converter, currencies: Iterable[str]) -> Table:
+    """A table (currency, factor) of the currencies that convert, for SQL sorting and
+    summing in the reporting currency. Unconvertible currencies are absent, so an inner
+    join leaves their amounts out (they are named as missing rates elsewhere)."""
     factors = converter.factors(currencies)
-    # A row that matches no currency keeps the VALUES clause valid when nothing converts.
-    data = [(code, float(factor)) for code, factor in sorted(factors.items())] or [("", 0.0)]
-    return (
-        values(column("currency", String), column("factor", Float), name="fx_factors")
-        .data(data)
-        .cte("fx_factors")
+    return scratch.table(
+        "fx_factors",
+        [Column("currency", String(3), primary_key=True), Column("factor", Float)],
+        rows=[{"currency": code, "factor": float(f)} for code, f in sorted(factors.items())],
     )
 
 
-def expansion_table(session: Session) -> Any:
-    """A VALUES table (code, country): each territory code with the ISO countries it
-    covers, groups expanded with their exclusions by the territory service's rules.
+def expansion_table(scratch: Scratch) -> Table:
+    """A table (code, country): each territory code with the ISO countries it covers,
+    groups expanded with their exclusions by the territory service's rules.
 
     Reference data, not business data: its size does not grow with deals or offers.
     """
     from roundup_crm.services.territories import _expand, _membership
 
+    session = scratch.session
     members = _membership(session)
     country_rows = session.scalars(
         select(Territory.code).where(Territory.kind == TerritoryKind.COUNTRY)
@@ -177,11 +222,13 @@ def expansion_table(session: Session) -> Any:
     pairs = [(code, code) for code in country_rows]
     for group in members:
         pairs += [(group, country) for country in sorted(_expand(group, members, frozenset()))]
-    data = pairs or [("", "")]
-    return (
-        values(column("code", String), column("country", String), name="territory_countries")
-        .data(data)
-        .cte("territory_countries")
+    return scratch.table(
+        "territory_countries",
+        [
+            Column("code", String(64), primary_key=True),
+            Column("country", String(8), primary_key=True),
+        ],
+        rows=[{"code": code, "country": country} for code, country in pairs],
     )
 
 

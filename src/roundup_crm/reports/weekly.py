@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import Column, Table, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from roundup_crm.models import (
@@ -49,6 +49,7 @@ from roundup_crm.models import (
 from roundup_crm.models.base import utcnow
 from roundup_crm.reports.common import (
     Period,
+    Scratch,
     Section,
     Totals,
     company_country_name,
@@ -317,9 +318,15 @@ class _Query:
     """The report's queries, sharing the period, the film filter and the converter."""
 
     def __init__(
-        self, session: Session, period: Period, converter: Converter, film_id: uuid.UUID | None
+        self,
+        session: Session,
+        scratch: Scratch,
+        period: Period,
+        converter: Converter,
+        film_id: uuid.UUID | None,
     ) -> None:
         self.session = session
+        self.scratch = scratch
         self.period = period
         self.converter = converter
         self.film_id = film_id
@@ -329,7 +336,8 @@ class _Query:
                 select(Deal.currency).union(select(Offer.currency), select(Opportunity.currency))
             ).all()
         ) - {None}
-        self.fx = factor_table(converter, self.currencies)
+        self.fx = factor_table(scratch, converter, self.currencies)
+        self._latest: Table | None = None
 
     def live_deal(self) -> tuple[Any, ...]:
         """A deal holds its territories at the end of the period when it was signed by
@@ -582,11 +590,16 @@ class _Query:
         return Section(lost, rows[0].total if rows else 0), tuple((r[0], r[1]) for r in reasons)
 
     # --- positions ----------------------------------------------------------------------
-    def latest_offers(self) -> Any:
-        """The buyer's latest live offer on each opportunity under offer (window function)."""
+    def latest_offers(self) -> Table:
+        """The buyer's latest live offer on each opportunity under offer (window function),
+        computed once into a temporary table that four queries join."""
+        if self._latest is not None:
+            return self._latest
         ranked = (
             select(
                 Offer.opportunity_id,
+                Opportunity.film_id,
+                Opportunity.company_id,
                 Offer.amount,
                 Offer.currency,
                 Offer.offered_on,
@@ -604,11 +617,26 @@ class _Query:
             )
             .subquery()
         )
-        return (
-            select(ranked.c.opportunity_id, ranked.c.amount, ranked.c.currency, ranked.c.offered_on)
-            .where(ranked.c.rank == 1)
-            .cte("latest_offers")
+        self._latest = self.scratch.table(
+            "latest_offers",
+            [
+                Column("opportunity_id", Offer.opportunity_id.type, primary_key=True),
+                Column("film_id", Opportunity.film_id.type),
+                Column("company_id", Opportunity.company_id.type),
+                Column("amount", Offer.amount.type),
+                Column("currency", Offer.currency.type),
+                Column("offered_on", Offer.offered_on.type),
+            ],
+            query=select(
+                ranked.c.opportunity_id,
+                ranked.c.film_id,
+                ranked.c.company_id,
+                ranked.c.amount,
+                ranked.c.currency,
+                ranked.c.offered_on,
+            ).where(ranked.c.rank == 1),
         )
+        return self._latest
 
     def outstanding_rows(self, latest: Any, *, per_film: bool, films: list[uuid.UUID]) -> Any:
         fx = self.fx
@@ -718,7 +746,7 @@ class _Query:
 
     def film_positions(self, latest: Any) -> list[dict[str, Any]]:
         """One row per film with business: countries sold / under offer / open, counts."""
-        exp = expansion_table(self.session)
+        exp = expansion_table(self.scratch)
         sold = (
             select(Deal.film_id, exp.c.country)
             .join(deal_territories, deal_territories.c.deal_id == Deal.id)
@@ -803,10 +831,8 @@ class _Query:
             mg[film_id].append((currency, amount, n))
         offered: dict[Any, list[Any]] = defaultdict(list)
         for film_id, currency, amount, n in self.session.execute(
-            select(Opportunity.film_id, latest.c.currency, func.sum(latest.c.amount), func.count())
-            .select_from(latest)
-            .join(Opportunity, Opportunity.id == latest.c.opportunity_id)
-            .group_by(Opportunity.film_id, latest.c.currency)
+            select(latest.c.film_id, latest.c.currency, func.sum(latest.c.amount), func.count())
+            .group_by(latest.c.film_id, latest.c.currency)
         ):
             offered[film_id].append((currency, amount, n))
         return mg, offered
@@ -1087,11 +1113,9 @@ class _Query:
             .where(*self.live_deal(), self.films(Deal.film_id))
         )
         latest = self.latest_offers()
-        offer_opps = (
-            select(Opportunity.id, Opportunity.film_id, Opportunity.company_id)
-            .join(latest, latest.c.opportunity_id == Opportunity.id)
-            .cte("chart_offer_opportunities")
-        )
+        offer_opps = select(
+            latest.c.opportunity_id.label("id"), latest.c.film_id, latest.c.company_id
+        ).cte("chart_offer_opportunities")
         scope = opportunity_scope(offer_opps)
         offer_share = (
             select(
@@ -1161,7 +1185,8 @@ def weekly_report(
 
         film_row = find_film(session, film)
     converter = Converter(session, target=currency, on=period.until)
-    query = _Query(session, period, converter, film_row.id if film_row else None)
+    scratch = Scratch(session)
+    query = _Query(session, scratch, period, converter, film_row.id if film_row else None)
     moves = query.moves()
     by_stage = query.moves_by_stage()
     new_offers, new_offer_totals = query.new_offers()
@@ -1173,6 +1198,7 @@ def weekly_report(
     meetings = query.meetings()
     funnel = query.funnel()
     territories = query.territory_values()
+    scratch.close()
     missing = set(query.missing)
     return WeeklyReport(
         period=period,
