@@ -74,17 +74,17 @@ except ImportError:  # pragma: no cover - the avails service ships with the pipe
 # How many rows each list shows; the rest is counted ("and 812 more"). Kept small: the
 # PDF's cost is its table rows (WeasyPrint lays out every cell), and a manager reads the
 # top of each list; CSV and JSON carry the same rows plus every film.
-MOVES_SHOWN = 30
-OFFERS_SHOWN = 20
-DEALS_SHOWN = 20
-LOST_SHOWN = 15
+MOVES_SHOWN = 20
+OFFERS_SHOWN = 15
+DEALS_SHOWN = 15
+LOST_SHOWN = 10
 REASONS_SHOWN = 6
-OUTSTANDING_SHOWN = 25
-HOT_SHOWN = 20
+OUTSTANDING_SHOWN = 20
+HOT_SHOWN = 15
 OVERDUE_PER_AGENT = 3
-FILMS_IN_DETAIL = 5
+FILMS_IN_DETAIL = 3
 # Films in the PDF's table, those with the most business first.
-FILMS_IN_TABLE = 20
+FILMS_IN_TABLE = 15
 FILM_ROWS = 5
 FILM_ROWS_ONE_FILM = 40
 TERRITORY_BARS = 10
