@@ -351,3 +351,55 @@ def test_import_runs_on_both_engines(cli: Cli, tmp_path: Path) -> None:
     assert "Nothing new" in cli("import", "contacts", str(path)).stdout
     listing = cli("export", "contacts", "--format", "csv").stdout
     assert "김민지" in listing and "jorg@mueller.example" in listing
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.from_regex(
+        r"(https?://)?([a-zA-Z0-9-]{1,12}\.){1,3}[a-zA-Z]{2,6}(/[a-zA-Z0-9._~/-]{0,20})?",
+        fullmatch=True,
+    )
+)
+def test_fast_url_path_agrees_with_urlparse(link: str) -> None:
+    """Plain links skip urlparse; what they give back is what urlparse would have."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(link if "://" in link else f"https://{link}")
+    ok = parsed.scheme in ("http", "https") and bool(parsed.netloc)
+    try:
+        got: str | None = validate.url(link)
+    except InvalidInput:
+        got = None
+    assert got == (parsed.geturl() if ok else None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_match_key_equals_the_unicode_path(name: str) -> None:
+    """match_key folds an ASCII name with lower() alone: the Unicode steps it skips
+    (NFKD, dropping combining marks, NFKC) give the same text for any ASCII input."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    folded = unicodedata.normalize(
+        "NFKC", "".join(c for c in folded if not unicodedata.combining(c))
+    )
+    assert folded == name.lower()
+
+
+def test_first_import_into_empty_tables_builds_every_index(cli: Cli, tmp_path: Path) -> None:
+    """A first import drops the secondary indexes of the empty tables and builds them at
+    the end of the same transaction: the schema is whole again (alembic check)."""
+    from roundup_crm import migrate
+    from roundup_crm.db import Database
+
+    cli("import", "contacts", str(write_csv(tmp_path / "b.csv", ROWS)))
+    database = Database(cli.url)
+    try:
+        migrate.check(database)
+        with database.begin(readonly=True) as session:
+            assert session.scalar(
+                select(func.count()).select_from(Company).where(Company.country == "DE")
+            )
+    finally:
+        database.dispose()

@@ -13,7 +13,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Table, column, insert, table
+from sqlalchemy import JSON, Connection, Table, column, insert, table
+
+# Marks "no constant" in a conversion plan (None is a value a column may be set to).
+_VARIES = object()
 
 # Page cache for a connection loading many rows into SQLite (its default is 2 MB).
 SQLITE_CACHE_KIB = 128 * 1024
@@ -43,29 +46,63 @@ class BulkInsert:
             for name, value in (constants or {}).items()
         }
         self.varying = [(n, p) for n, p in processors.items() if n not in self.constants]
+        # An empty JSON list (no tags, no genres) is most rows' value: encoded once.
+        self.empty_list = {
+            name: processor([])
+            for name, processor in self.varying
+            if isinstance(target.columns[name].type, JSON)
+        }
         statement = insert(table(target.name, *(column(name) for name in self.columns)))
         compiled = statement.compile(dialect=conn.dialect)
         self.sql = str(compiled)
         self.order = list(compiled.positiontup or []) if compiled.positional else None
+        # For positional drivers: where each constant goes, and which columns convert.
+        varying = dict(self.varying)
+        self._names = list(self.order or [])
+        self._constant_slots = [
+            (at, self.constants[name]) for at, name in enumerate(self._names)
+            if name in self.constants
+        ]  # fmt: skip
+        self._typed_slots = [
+            (at, varying[name], self.empty_list.get(name, _VARIES))
+            for at, name in enumerate(self._names)
+            if name in varying
+        ]
         self.count = 0
 
     def convert(self, row: dict[str, Any]) -> dict[str, Any]:
+        empty_list = self.empty_list
         for name, processor in self.varying:
             if name in row:
-                row[name] = processor(row[name])
+                value = row[name]
+                if value == [] and name in empty_list:
+                    row[name] = empty_list[name]
+                else:
+                    row[name] = processor(value)
         row.update(self.constants)
         return row
 
     def write(self, rows: Iterable[dict[str, Any]]) -> int:
-        batch: list[Any] = [self.convert(row) for row in rows]
+        if self.order is None:  # a driver with named parameters takes the dicts
+            batch: list[Any] = [self.convert(row) for row in rows]
+        else:
+            batch = [self._values(row) for row in rows]
         if not batch:
             return 0
-        if self.order is not None:
-            order = self.order
-            batch = [tuple([row.get(name) for name in order]) for row in batch]
         self.conn.exec_driver_sql(self.sql, batch)
         self.count += len(batch)
         return len(batch)
+
+    def _values(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        """One row as the driver's positional tuple: read in one go, then the constants
+        put in and the typed columns converted (ids, enums, JSON)."""
+        values = list(map(row.get, self._names))
+        for at, constant in self._constant_slots:
+            values[at] = constant
+        for at, processor, empty in self._typed_slots:
+            value = values[at]
+            values[at] = empty if value == [] and empty is not _VARIES else processor(value)
+        return tuple(values)
 
     def write_ready(self, rows: list[list[Any]]) -> int:
         """Rows already in the driver's terms, values in `columns` order, no constants."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Index, Table, bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from roundup_crm.db import current_agent
@@ -448,6 +448,7 @@ class _Run:
         self.contact_updates: dict[uuid.UUID, tuple[_ContactIn, uuid.UUID | None]] = {}
         self.near: NearDuplicateIndex[str] = NearDuplicateIndex()
         self._inserts: tuple[BulkInsert, BulkInsert, BulkInsert] | None = None
+        self._indexes_to_build: list[Index] = []
         self.checks = self._contact_checks()
         self._load_existing()
 
@@ -783,6 +784,7 @@ class _Run:
                 # Index pages for 100k new rows outgrow SQLite's 2 MB default page cache;
                 # a bigger cache for this connection keeps the inserts off the disk.
                 conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+            self._drop_indexes_of_empty_tables(conn)
             stamp = {"created_at": self.now, "updated_at": self.now, "version": 1}
             self._inserts = (
                 BulkInsert(conn, _table(Company.__table__), stamp),
@@ -804,6 +806,22 @@ class _Run:
             self._update_companies()
         if self.contact_updates:
             self._update_contacts()
+        conn = self.session.connection()
+        for index in self._indexes_to_build:
+            index.create(conn)
+
+    def _drop_indexes_of_empty_tables(self, conn: Connection) -> None:
+        """A first import into empty tables (a new database, a move from another tool):
+        their secondary indexes are dropped now and built once at the end, in this same
+        transaction, instead of being updated row by row. Sorting once is far cheaper;
+        unique indexes stay, since they guard the data. The import looks existing
+        records up in memory, never through these indexes."""
+        for table in (Company.__table__, Contact.__table__):
+            if conn.execute(select(literal(1)).select_from(table).limit(1)).first() is None:
+                for index in table.indexes:  # type: ignore[attr-defined]
+                    if not index.unique:
+                        index.drop(conn)
+                        self._indexes_to_build.append(index)
 
     def _update_companies(self) -> None:
         changed: list[dict[str, Any]] = []

@@ -105,9 +105,12 @@ _LEGAL_RE = re.compile(
 def match_key(name: str) -> str:
     """The key two spellings of one company share: "Nordlicht Filmverleih GmbH" and
     "NORDLICHT FILMVERLEIH" both give "nordlicht filmverleih"."""
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = unicodedata.normalize("NFKC", folded)
+    if name.isascii():  # most names: nothing to decompose (imports call this per row)
+        folded = name.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", name.casefold())
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+        folded = unicodedata.normalize("NFKC", folded)
     previous = None
     while previous != folded:  # "Foo Co., Ltd." has two forms stacked
         previous = folded
@@ -282,11 +285,23 @@ def company_type(value: str, *, field: str = "type") -> CompanyType:
     raise InvalidInput(field, value, f"not a company type ({choices})")
 
 
+# "www.example.com", "https://example.co.kr/films": a host of plain labels and a plain
+# path, the form nearly every link in a buyer list has. Such a link is taken as it is,
+# exactly as urlparse below would give it back, without parsing it.
+_PLAIN_URL = re.compile(
+    r"(https?://)?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+    r"(?:/[A-Za-z0-9._~/-]*)?"
+)
+
+
 def url(value: str | None, *, field: str = "url") -> str | None:
     """An http(s) link as given; nothing else (no file:, javascript:, data:)."""
     if value is None or not value.strip():
         return None
     text = value.strip()
+    plain = _PLAIN_URL.fullmatch(text)
+    if plain is not None:
+        return text if plain.group(1) else f"https://{text}"
     # "javascript:alert(1)" or "file:x" has a scheme but no "//": never take it for a host.
     if "://" not in text and re.match(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", text):
         raise InvalidInput(field, value, "not an http(s) link")
