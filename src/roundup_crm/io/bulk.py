@@ -104,7 +104,7 @@ class BulkInsert:
             values[at] = empty if value == [] and empty is not _VARIES else processor(value)
         return tuple(values)
 
-    def write_ready(self, rows: list[list[Any]]) -> int:
+    def write_ready(self, rows: Sequence[Sequence[Any]]) -> int:
         """Rows already in the driver's terms, values in `columns` order, no constants."""
         if not rows:
             return 0
