@@ -152,8 +152,11 @@ def _then(first: Callable[[Any], Any], second: Callable[[Any], Any]) -> Callable
     return lambda value: second(first(value))
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _encode(value)
 
 
 def export_json(session: Session, out: IO[str], *, only: list[str] | None = None) -> dict[str, int]:
@@ -173,7 +176,6 @@ def export_json(session: Session, out: IO[str], *, only: list[str] | None = None
         columns = [c.name for c in table.columns]
         out.write(f'{_dumps(table.name)}:{{"columns":{_dumps(columns)},"rows":[\n')
         converters = _to_json(table, conn.dialect)
-        pairs = list(zip(converters, range(len(columns)), strict=True))
         if conn.dialect.name == "sqlite":
             # Untyped columns: SQLite's stored text, reshaped once by `converters`.
             raw = sa_table(table.name, *(sa_column(c) for c in columns))
@@ -181,17 +183,19 @@ def export_json(session: Session, out: IO[str], *, only: list[str] | None = None
         else:
             query = select(table).order_by(*table.primary_key.columns)
         result = conn.execution_options(yield_per=BATCH_ROWS).execute(query)
-        previous: str | None = None
         count = 0
-        for row in result:
-            line = _dumps([convert(row[i]) for convert, i in pairs])
-            if previous is not None:
-                out.write(previous + ",\n")
-            previous = line
-            count += 1
-        if previous is not None:
-            out.write(previous + "\n")
-        out.write("]}" + ("," if position < len(tables) - 1 else "") + "\n")
+        # A batch at a time: each column converted with map, each row encoded by one
+        # shared encoder, rows joined into one write.
+        for batch in result.partitions():
+            columns_of_batch = [
+                values if convert is _same else list(map(convert, values))
+                for convert, values in zip(converters, zip(*batch, strict=True), strict=True)
+            ]
+            lines = ",\n".join(map(_encode, zip(*columns_of_batch, strict=True)))
+            out.write(lines if count == 0 else ",\n" + lines)
+            count += len(batch)
+        out.write(("\n" if count else "") + "]}" + ("," if position < len(tables) - 1 else ""))
+        out.write("\n")
         counts[table.name] = count
     out.write("}}\n")
     return counts
