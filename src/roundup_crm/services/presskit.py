@@ -119,7 +119,7 @@ def _films(session: Session, films: Sequence[str] | None) -> list[Film]:
 class PressKitRenderer:
     """One WeasyPrint renderer for a whole batch: fonts and stylesheets are loaded once.
 
-    `worker` is one `start_pdf_worker` began earlier (a process importing WeasyPrint
+    `worker` is one `pdf_worker` started earlier (a process importing WeasyPrint
     while the database was read); without it, PDFs are laid out in this process.
     """
 
