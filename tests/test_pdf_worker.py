@@ -98,3 +98,18 @@ def test_bad_input_ends_the_worker_and_writes_nothing(
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].startswith("Error: unknown film 'no-such-film'")
     assert not target.exists()
+
+
+def test_a_command_failing_mid_batch_stops_the_worker_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An error (or Ctrl-C) after the worker laid out a document: it is stopped, not
+    waited for, and the error reaches the caller unchanged."""
+    from roundup_crm.documents import worker as module
+
+    monkeypatch.setattr(module, "_worth_forking", lambda: True)  # this process has SQLAlchemy
+    with pytest.raises(KeyboardInterrupt), module.pdf_worker(True) as worker:
+        assert worker is not None
+        assert worker.pdf("<p>one</p>").pdf is not None
+        raise KeyboardInterrupt
+    assert not worker._process.is_alive()

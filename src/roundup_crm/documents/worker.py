@@ -68,11 +68,11 @@ class PdfWorker:
             raise error
         raise RuntimeError(f"the PDF renderer failed:\n{payload}")
 
-    def close(self) -> None:
+    def close(self, *, abort: bool = False) -> None:
         """Stop the worker: told to finish when it served, stopped at once when the
-        command ended (in error, or with nothing to lay out) before it needed it."""
+        command ended (in error, interrupted, or with nothing to lay out)."""
         if self._process.is_alive():
-            if self._used:
+            if self._used and not abort:
                 with contextlib.suppress(OSError):
                     self._pipe.send(None)
                 self._process.join(timeout=5)
@@ -128,9 +128,12 @@ def pdf_worker(
     )
     try:
         yield worker
-    finally:
+    except BaseException:
         if worker is not None:
-            worker.close()
+            worker.close(abort=True)
+        raise
+    if worker is not None:
+        worker.close()
 
 
 def _worth_forking() -> bool:
