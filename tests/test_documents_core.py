@@ -102,3 +102,30 @@ def test_user_templates_override_and_fall_back(user_templates: Path) -> None:
     html = renderer.html("page.html", {"lang": "en", "title": "x", "note": "", "poster": None})
     assert "shared/base.css" in html
     assert renderer.env.get_template("shared/base.css") is not None
+
+
+def test_quick_library_lookup_agrees_with_the_standard_one() -> None:
+    """documents/native.py answers WeasyPrint's library look-ups from one ldconfig listing:
+    every name the standard find_library resolves, it resolves the same way; it only
+    declines names the standard one does not find either."""
+    import ctypes.util
+    import sys
+
+    from roundup_crm.documents.native import _one_library_listing
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the quick look-up is for Linux only")
+    names = [
+        "gobject-2.0-0", "gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset",
+        "harfbuzz-vector", "fontconfig-1", "fontconfig", "pangoft2-1.0", "c", "m",
+        "no-such-library-anywhere",
+    ]  # fmt: skip
+    standard = {name: ctypes.util.find_library(name) for name in names}
+    with _one_library_listing():
+        quick = {name: ctypes.util.find_library(name) for name in names}
+    assert ctypes.util.find_library is not None
+    for name in names:
+        if standard[name] is not None:
+            assert quick[name] == standard[name], name
+    assert quick["no-such-library-anywhere"] is None
+    assert quick["pango-1.0"] is not None  # the machine running WeasyPrint has Pango

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from roundup_crm.documents.environment import make_environment, render_html, template_roots
+from roundup_crm.documents.native import import_weasyprint
 
 if TYPE_CHECKING:
     from roundup_crm.documents.fetcher import SafeFetcher
@@ -61,6 +62,7 @@ class Renderer:
     @property
     def fonts(self) -> Any:
         if self._fonts is None:
+            import_weasyprint()
             from weasyprint.text.fonts import FontConfiguration
 
             self._fonts = FontConfiguration()
@@ -78,6 +80,7 @@ class Renderer:
         """Lay out `html` and return PDF bytes; metadata comes from the HTML <head>."""
         if self.worker is not None:
             return self.worker.pdf(html)
+        import_weasyprint()
         from weasyprint import HTML
 
         from roundup_crm.documents.fetcher import SafeFetcher
