@@ -105,9 +105,16 @@ class BulkInsert:
         return tuple(values)
 
     def write_ready(self, rows: Sequence[Sequence[Any]]) -> int:
-        """Rows already in the driver's terms, values in `columns` order, no constants."""
+        """Rows already in the driver's terms, values in `columns` order, no constants.
+
+        On PostgreSQL they go through COPY, several times faster than INSERTs for a whole
+        table's worth of rows (what `import all` loads), in the same transaction."""
         if not rows:
             return 0
+        if self.conn.dialect.name == "postgresql":
+            self._copy(rows)
+            self.count += len(rows)
+            return len(rows)
         if self.order is None:
             names = self.columns
             self.conn.exec_driver_sql(self.sql, [dict(zip(names, r, strict=True)) for r in rows])
@@ -118,6 +125,18 @@ class BulkInsert:
             self.conn.exec_driver_sql(self.sql, [tuple([r[i] for i in at]) for r in rows])
         self.count += len(rows)
         return len(rows)
+
+
+    def _copy(self, rows: Sequence[Sequence[Any]]) -> None:
+        quote = self.conn.dialect.identifier_preparer.quote
+        sql = (
+            f"COPY {quote(self.target.name)} ({', '.join(quote(c) for c in self.columns)}) "
+            "FROM STDIN"
+        )
+        raw: Any = self.conn.connection.dbapi_connection  # a psycopg connection
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 @contextmanager
