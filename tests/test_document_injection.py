@@ -22,7 +22,12 @@ from roundup_crm.models import MeetingFilm
 from tests import sales_builders as build
 from tests.conftest import Cli
 
-JINJA = "{{ 7*7 }} {% for x in range(3) %}loop{% endfor %} {{ self.__init__.__globals__ }}"
+JINJA = (
+    "{{ 'EVAL' ~ 'UATED' }} {% for x in range(3) %}loop{% endfor %} {{ self.__init__.__globals__ }}"
+)
+# What the first expression would print if the note were run as a template: text that cannot
+# turn up anywhere else in a document, unlike a number that a temporary path may contain.
+EVALUATED = "EVALUATED"
 
 
 def pdf_text(data: bytes) -> str:
@@ -60,8 +65,9 @@ def test_followup_letters_print_template_syntax_and_markup_as_text(
     folder = tmp_path / "letters"
     cli("report", "followup", "--market", "EFM 2026", "-o", str(folder), "--eml")
     text = pdf_text((folder / "splendid-film.pdf").read_bytes())
-    assert "{{ 7*7 }}" in text and "{% for x in range(3) %}loop{% endfor %}" in text
-    assert "49" not in text and "looplooploop" not in text
+    assert "{{ 'EVAL' ~ 'UATED' }}" in text
+    assert "{% for x in range(3) %}loop{% endfor %}" in text
+    assert EVALUATED not in text and "looplooploop" not in text
     assert "<script>alert(1)</script>" in text  # shown, not run
     assert "TOP-SECRET-CONTENT" not in text
     with (folder / "splendid-film.eml").open("rb") as handle:
@@ -71,7 +77,8 @@ def test_followup_letters_print_template_syntax_and_markup_as_text(
     assert body is not None
     html = body.get_content()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
-    assert "{{ 7*7 }}" in html and "TOP-SECRET-CONTENT" not in html
+    assert "{{ &#39;EVAL&#39; ~ &#39;UATED&#39; }}" in html and EVALUATED not in html
+    assert "TOP-SECRET-CONTENT" not in html
 
 
 def test_press_kit_prints_template_syntax_in_film_text(sqlite_cli: Cli, tmp_path: Path) -> None:
@@ -89,7 +96,8 @@ def test_press_kit_prints_template_syntax_in_film_text(sqlite_cli: Cli, tmp_path
     out = tmp_path / "kit.pdf"
     sqlite_cli("presskit", "injected", "-o", str(out))
     text = pdf_text(out.read_bytes())
-    assert "{{ 7*7 }}" in text and "looplooploop" not in text
+    assert "{{ 'EVAL' ~ 'UATED' }}" in text and EVALUATED not in text
+    assert "looplooploop" not in text
     assert "<b>bold?</b> {{ range(10**9) | list }}" in text
 
 

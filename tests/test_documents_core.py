@@ -49,7 +49,7 @@ def test_user_data_is_escaped_and_local_files_are_not_fetched(
 ) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")
-    note = f'<img src="file://{secret}"> {{{{ 7 * 7 }}}} <b>bold</b>'
+    note = f"<img src=\"file://{secret}\"> {{{{ 'EVAL' ~ 'UATED' }}}} <b>bold</b>"
     renderer = Renderer(user_templates=user_templates)
     out = renderer.render(
         "page.html",
@@ -58,7 +58,7 @@ def test_user_data_is_escaped_and_local_files_are_not_fetched(
     assert "&lt;img" in out.html and "<b>" not in out.html
     assert out.pdf is not None
     text = " ".join(pdf_text(out.pdf).split())
-    assert "{{ 7 * 7 }}" in text and "49" not in text.replace(str(secret), "")
+    assert "{{ 'EVAL' ~ 'UATED' }}" in text and "EVALUATED" not in text
     assert "TOP-SECRET-CONTENT" not in text
     assert out.refused == (f"file://{secret}",)
 
