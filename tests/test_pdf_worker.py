@@ -113,3 +113,17 @@ def test_a_command_failing_mid_batch_stops_the_worker_at_once(
         assert worker.pdf("<p>one</p>").pdf is not None
         raise KeyboardInterrupt
     assert not worker._process.is_alive()
+
+
+@pytest.mark.parametrize("warm_up", ["reports/warm-up.html", "reports/no-such-template.html"])
+def test_a_worker_warmed_up_lays_out_the_document_it_is_sent(warm_up: str) -> None:
+    from roundup_crm.documents.worker import PdfWorker
+
+    worker = PdfWorker(None, [], warm_up)  # a warm-up that fails changes nothing
+    try:
+        rendered = worker.pdf("<html><body><p>The Roundup: Punishment — sold</p></body></html>")
+        assert rendered.pdf is not None
+        assert "The Roundup: Punishment — sold" in pdf_text(rendered.pdf)
+    finally:
+        worker.close()
+    assert not worker._process.is_alive()

@@ -167,8 +167,10 @@ def test_query_count_does_not_grow_with_the_data(world_db: Database) -> None:
     large = count_queries()
     assert small == large
     # About 25 queries, plus creating, filling, indexing and dropping the report's three
-    # temporary tables (exchange factors, territory expansion, latest offers).
-    assert small <= 40, small
+    # temporary tables (exchange factors, territory expansion, latest offers), and on the
+    # second connection that reads offers and deals alongside: pinning its snapshot and
+    # its own exchange factors.
+    assert small <= 45, small
 
 
 def test_default_period_is_the_last_complete_iso_week() -> None:

@@ -16,6 +16,14 @@ ENV_CONFIG = "ROUNDUP_CONFIG"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity, where the system tells)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def data_dir() -> Path:
     """The user's data folder (overridable with ROUNDUP_DATA_DIR)."""
     override = os.environ.get(ENV_DATA_DIR)

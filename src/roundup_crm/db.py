@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -104,6 +105,64 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
     return engine
 
 
+def reading(engine: Engine) -> Engine:
+    """The engine as read-only commands use it. SQLite: no write lock (BEGIN DEFERRED), so
+    reading never queues behind other agents' writes. PostgreSQL: one snapshot for the
+    whole transaction (REPEATABLE READ), so the queries of a report agree with each other
+    even while others write. Not a read-only transaction there: reports fill temporary
+    tables."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="REPEATABLE READ")
+    return engine.execution_options(sqlite_begin="DEFERRED")
+
+
+def _in_memory(url: URL) -> bool:
+    database = url.database or ""
+    in_uri = "mode=memory" in database or url.query.get("mode") == "memory"
+    return database in ("", ":memory:") or in_uri
+
+
+_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")
+
+
+@contextmanager
+def snapshot_twin(session: Session) -> Iterator[Session | None]:
+    """A second session, on its own connection, that reads exactly what `session` reads:
+    for reading one report in two threads at once. None when the database cannot give one
+    (in-memory SQLite lives in a single connection).
+
+    PostgreSQL: the twin imports the snapshot `session` exports (both REPEATABLE READ).
+    SQLite (WAL): both read transactions start while a third connection holds the write
+    lock, so no commit can fall between them. Call it before `session` has read anything:
+    a SQLite read transaction keeps the snapshot of its first read.
+
+    Only for the sessions of read-only commands (`Database.begin(readonly=True)`): another
+    connection never sees what a writing transaction has not committed yet.
+    """
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    if not session.info.get("readonly") or (
+        engine.dialect.name == "sqlite" and _in_memory(engine.url)
+    ):
+        yield None
+        return
+    twin = Session(bind=reading(engine))
+    twin.info.update(session.info)
+    try:
+        if engine.dialect.name == "postgresql":
+            snapshot = str(session.execute(text("SELECT pg_export_snapshot()")).scalar_one())
+            if not _SNAPSHOT_ID.fullmatch(snapshot):
+                raise DatabaseUnavailable(f"unexpected snapshot id {snapshot!r}")
+            twin.connection().exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+        else:
+            with engine.connect() as gate, gate.begin():  # BEGIN IMMEDIATE: no commits now
+                for reader in (session, twin):
+                    reader.execute(text("SELECT count(*) FROM sqlite_schema"))
+        yield twin
+    finally:
+        twin.close()
+
+
 def schema_revision(engine: Engine) -> str | None:
     """The Alembic revision the database is at, or None for an empty database."""
     with engine.connect() as conn:
@@ -168,9 +227,10 @@ class Database:
     def begin(self, *, readonly: bool = False) -> Iterator[Session]:
         """One unit of work: commits when the block ends, rolls back if it raises."""
         self.ensure_ready()
-        bind = self.engine.execution_options(sqlite_begin="DEFERRED") if readonly else None
+        bind = reading(self.engine) if readonly else None
         session = self._sessions(bind=bind) if bind is not None else self._sessions()
         session.info["agent"] = self.agent
+        session.info["readonly"] = readonly
         try:
             with session.begin():
                 yield session

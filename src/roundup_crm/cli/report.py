@@ -16,6 +16,7 @@ from roundup_crm.cli.output import emit, neutralise, plain
 from roundup_crm.config import ENV_TEMPLATES
 
 REPORT_FORMATS = ("pdf", "html", "csv", "json", "table")
+WARM_UP = "reports/warm-up.html"
 
 
 @click.group()
@@ -102,8 +103,9 @@ def _report(
     text formats."""
     from roundup_crm.documents.worker import pdf_worker
 
-    # Entered first: the worker imports WeasyPrint while the report's data is read.
-    with pdf_worker(kind == "pdf", templates) as worker:
+    # Entered first: the worker imports WeasyPrint, and warms it up, while the report's
+    # data is read.
+    with pdf_worker(kind == "pdf", templates, warm_up=WARM_UP) as worker:
         from roundup_crm.services import reports
 
         with app.db.begin(readonly=True) as session:

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from roundup_crm.config import usable_cores
 from roundup_crm.errors import CRMError
 
 if TYPE_CHECKING:
@@ -35,14 +36,16 @@ if TYPE_CHECKING:
 class PdfWorker:
     """A forked process holding one Renderer; HTML goes in, PDF bytes come back."""
 
-    def __init__(self, user_templates: Path | None, extra_roots: list[Path]) -> None:
+    def __init__(
+        self, user_templates: Path | None, extra_roots: list[Path], warm_up: str | None = None
+    ) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
         self._pipe, child_end = context.Pipe()
         self._process = context.Process(
             target=_serve,
-            args=(child_end, user_templates, extra_roots),
+            args=(child_end, user_templates, extra_roots, warm_up),
             name="roundup-crm pdf",
             daemon=True,
         )
@@ -85,8 +88,11 @@ class PdfWorker:
         self._pipe.close()
 
 
-def _serve(pipe: Connection, user_templates: Path | None, extra_roots: list[Path]) -> None:
-    """The worker's life: import WeasyPrint, load fonts, then answer until told to stop."""
+def _serve(
+    pipe: Connection, user_templates: Path | None, extra_roots: list[Path], warm_up: str | None
+) -> None:
+    """The worker's life: import WeasyPrint, load fonts, lay out the warm-up document if
+    there is time, then answer until told to stop."""
     import signal
 
     # The command in front reports an interrupt; the worker just goes away with it.
@@ -96,6 +102,11 @@ def _serve(pipe: Connection, user_templates: Path | None, extra_roots: list[Path
     renderer = Renderer(user_templates=user_templates, extra_roots=extra_roots)
     with contextlib.suppress(Exception):  # a failure here is reported with the first PDF
         renderer.fonts  # noqa: B018 - imports WeasyPrint and loads fontconfig now
+    if warm_up is not None and not pipe.poll():
+        # The first document WeasyPrint lays out in a process pays for loading font faces,
+        # hyphenation patterns and parts of itself: ~0.5 s that a report's reading hides.
+        with contextlib.suppress(Exception):
+            renderer.pdf(renderer.html(warm_up, {}))
     while True:
         try:
             html = pipe.recv()
@@ -116,15 +127,23 @@ def _serve(pipe: Connection, user_templates: Path | None, extra_roots: list[Path
 
 @contextmanager
 def pdf_worker(
-    wanted: bool, user_templates: Path | None = None, extra_roots: list[Path] | None = None
+    wanted: bool,
+    user_templates: Path | None = None,
+    extra_roots: list[Path] | None = None,
+    *,
+    warm_up: str | None = None,
 ) -> Iterator[PdfWorker | None]:
     """A worker laying this command's PDFs out (stopped at the end), or None when this
     process should lay them out itself.
 
     Enter it first thing, before the database is read, so the worker's imports overlap.
+    `warm_up` names a template the worker lays out while it waits: worth it only where
+    reading the data takes longer than that (reports), not for a press kit.
     """
     worker = (
-        PdfWorker(user_templates, list(extra_roots or [])) if wanted and _worth_forking() else None
+        PdfWorker(user_templates, list(extra_roots or []), warm_up)
+        if wanted and _worth_forking()
+        else None
     )
     try:
         yield worker
@@ -143,8 +162,4 @@ def _worth_forking() -> bool:
         return False
     if "sqlalchemy" in sys.modules or "weasyprint" in sys.modules:
         return False  # too late to gain anything, and a connection may be open
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return cores > 1
+    return usable_cores() > 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +24,8 @@ from typing import Any
 from sqlalchemy import Column, Table, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from roundup_crm.config import usable_cores
+from roundup_crm.db import snapshot_twin
 from roundup_crm.models import (
     Agent,
     Company,
@@ -324,6 +327,7 @@ class _Query:
         period: Period,
         converter: Converter,
         film_id: uuid.UUID | None,
+        currencies: set[str],
     ) -> None:
         self.session = session
         self.scratch = scratch
@@ -331,12 +335,8 @@ class _Query:
         self.converter = converter
         self.film_id = film_id
         self.missing: set[str] = set()
-        self.currencies = set(
-            session.scalars(
-                select(Deal.currency).union(select(Offer.currency), select(Opportunity.currency))
-            ).all()
-        ) - {None}
-        self.fx = factor_table(scratch, converter, self.currencies)
+        self.currencies = currencies
+        self.fx = factor_table(scratch, converter, currencies)
         self._latest: Table | None = None
 
     def live_deal(self) -> tuple[Any, ...]:
@@ -1170,6 +1170,43 @@ def _rights_label(opportunity_id: Any) -> Any:
     )
 
 
+def _currencies(session: Session) -> set[str]:
+    """Every currency an amount in the pipeline is in."""
+    found = session.scalars(
+        select(Deal.currency).union(select(Offer.currency), select(Opportunity.currency))
+    )
+    return set(found.all()) - {None}
+
+
+@dataclass(frozen=True)
+class _Money:
+    """The part of the report that reads offers and deals: film positions, offers
+    outstanding, value by territory."""
+
+    films: tuple[FilmPosition, ...]
+    mg_totals: Totals
+    outstanding: Section[Outstanding]
+    outstanding_totals: Totals
+    under_take: int
+    territories: tuple[TerritoryValue, ...]
+    missing: frozenset[str]
+
+
+def _money_part(query: _Query) -> _Money:
+    films, mg_totals, outstanding, outstanding_totals, under_take = query.positions()
+    territories = query.territory_values()
+    query.scratch.close()
+    return _Money(
+        films,
+        mg_totals,
+        outstanding,
+        outstanding_totals,
+        under_take,
+        territories,
+        frozenset(query.missing),
+    )
+
+
 def weekly_report(
     session: Session,
     *,
@@ -1178,34 +1215,51 @@ def weekly_report(
     film: str | None = None,
     now: datetime | None = None,
 ) -> WeeklyReport:
-    """Build the weekly report for `period`, optionally for one film, in `currency`."""
-    film_row = None
-    if film is not None:
-        from roundup_crm.services.lookup import find_film
+    """Build the weekly report for `period`, optionally for one film, in `currency`.
 
-        film_row = find_film(session, film)
-    converter = Converter(session, target=currency, on=period.until)
-    scratch = Scratch(session)
-    query = _Query(session, scratch, period, converter, film_row.id if film_row else None)
-    moves = query.moves()
-    by_stage = query.moves_by_stage()
-    new_offers, new_offer_totals = query.new_offers()
-    deals, deal_totals = query.deals()
-    lost, reasons = query.lost()
-    films, mg_totals, outstanding, outstanding_totals, under_take = query.positions()
-    hot = query.hot()
-    overdue = query.overdue()
-    meetings = query.meetings()
-    funnel = query.funnel()
-    territories = query.territory_values()
-    scratch.close()
-    missing = set(query.missing)
+    The report reads in two halves at once where the database allows it: offers and deals
+    (the heaviest queries) on a second connection that sees the same snapshot
+    (db.snapshot_twin), in a thread, while this one reads what moved and who to chase.
+    Both engines run the SQL outside Python's lock, so the halves overlap.
+    """
+    with snapshot_twin(session) as twin:
+        film_row = None
+        if film is not None:
+            from roundup_crm.services.lookup import find_film
+
+            film_row = find_film(session, film)
+        film_id = film_row.id if film_row else None
+        converter = Converter(session, target=currency, on=period.until)
+        currencies = _currencies(session)
+
+        def query_on(reader: Session) -> _Query:
+            return _Query(reader, Scratch(reader), period, converter, film_id, currencies)
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            money = (
+                pool.submit(_money_part, query_on(twin))
+                if twin is not None and usable_cores() > 1
+                else None
+            )
+            query = query_on(session)
+            moves = query.moves()
+            by_stage = query.moves_by_stage()
+            new_offers, new_offer_totals = query.new_offers()
+            deals, deal_totals = query.deals()
+            lost, reasons = query.lost()
+            hot = query.hot()
+            overdue = query.overdue()
+            meetings = query.meetings()
+            funnel = query.funnel()
+            money_part = money.result() if money is not None else _money_part(query)
+            query.scratch.close()
+    missing = set(query.missing) | money_part.missing
     return WeeklyReport(
         period=period,
         currency=converter.target,
         generated_at=now or utcnow(),
         film=film_row.title if film_row else None,
-        rates_used=tuple(r.describe() for r in converter.used(query.currencies)),
+        rates_used=tuple(r.describe() for r in converter.used(currencies)),
         missing_rates=tuple(sorted(missing)),
         moves=moves,
         moves_by_stage=by_stage,
@@ -1215,14 +1269,14 @@ def weekly_report(
         deal_totals=deal_totals,
         lost=lost,
         lost_reasons=reasons,
-        films=films,
-        mg_totals=mg_totals,
-        outstanding=outstanding,
-        outstanding_totals=outstanding_totals,
-        under_take=under_take,
+        films=money_part.films,
+        mg_totals=money_part.mg_totals,
+        outstanding=money_part.outstanding,
+        outstanding_totals=money_part.outstanding_totals,
+        under_take=money_part.under_take,
         hot=hot,
         overdue=overdue,
         meetings=meetings,
         funnel=funnel,
-        territories=territories,
+        territories=money_part.territories,
     )
