@@ -744,7 +744,7 @@ class _Query:
         )
         return int(self.session.scalar(query) or 0)
 
-    def film_positions(self, latest: Any) -> list[dict[str, Any]]:
+    def film_positions(self) -> list[dict[str, Any]]:
         """One row per film with business: countries sold / under offer / open, counts."""
         exp = expansion_table(self.scratch)
         sold = (
@@ -888,28 +888,64 @@ class _Query:
             for film_id, found in grouped.items()
         }
 
-    def positions(
-        self,
-    ) -> tuple[tuple[FilmPosition, ...], Totals, Section[Outstanding], Totals, int]:
+    def money(self) -> _Money:
+        """Money per film, the films with the most of it (shown in detail, with their open
+        offers), offers outstanding and value by territory: everything that reads the
+        latest offers."""
         latest = self.latest_offers()
-        film_rows = self.film_positions(latest)
-        mg, offered = self.film_money(latest)
-        prepared = []
-        for row in film_rows:
-            film_mg = totals(self.converter, mg.get(row["id"], []))
-            film_offered = totals(self.converter, offered.get(row["id"], []))
-            prepared.append((row, film_mg, film_offered))
-        # The films with the most business get a detailed block; the rest a table row.
-        ranked = sorted(prepared, key=lambda p: (-(p[1].converted + p[2].converted), p[0]["title"]))
-        detailed = [p[0]["id"] for p in ranked[:FILMS_IN_DETAIL] if p[1].count or p[2].count]
-        sold = self.sold_rows(detailed)
+        mg_rows, offered_rows = self.film_money(latest)
+        mg = {film: totals(self.converter, rows) for film, rows in mg_rows.items()}
+        offered = {film: totals(self.converter, rows) for film, rows in offered_rows.items()}
+        detailed = self.most_money(mg, offered)
         under: dict[Any, list[Outstanding]] = defaultdict(list)
         under_totals: dict[Any, int] = {}
         if detailed:
-            for r in self.outstanding_rows(latest, per_film=True, films=detailed):
+            for r in self.outstanding_rows(latest, per_film=True, films=list(detailed)):
                 under[r.film_id].append(self.outstanding(r))
                 under_totals[r.film_id] = r.total
-        films = tuple(
+        all_mg = self.totals(r for rows in mg_rows.values() for r in rows)
+        all_offered = self.totals(r for rows in offered_rows.values() for r in rows)
+        top = self.outstanding_rows(latest, per_film=False, films=[])
+        return _Money(
+            mg=mg,
+            offered=offered,
+            detailed=detailed,
+            under_offer={f: Section(tuple(under[f]), under_totals.get(f, 0)) for f in detailed},
+            mg_totals=all_mg,
+            outstanding=Section(
+                tuple(self.outstanding(r) for r in top), top[0].total if top else 0
+            ),
+            outstanding_totals=all_offered,
+            under_take=self.under_take_count(latest),
+            territories=self.territory_values(),
+            hot=self.hot(),
+        )
+
+    def most_money(self, mg: dict[Any, Totals], offered: dict[Any, Totals]) -> tuple[Any, ...]:
+        """The films with the most MG closed and offered (in the reporting currency)."""
+        none = Totals(self.converter.target)
+        money = {}
+        for film in {*mg, *offered}:
+            closed, open_ = mg.get(film, none), offered.get(film, none)
+            if closed.count or open_.count:
+                money[film] = closed.converted + open_.converted
+        if not money:
+            return ()
+        found = self.session.execute(select(Film.id, Film.title).where(Film.id.in_(money)))
+        titles = {film: title for film, title in found}
+        ranked = sorted(money, key=lambda f: (-money[f], titles.get(f, "")))
+        return tuple(ranked[:FILMS_IN_DETAIL])
+
+    def positions(self, film_rows: list[dict[str, Any]], money: _Money) -> tuple[FilmPosition, ...]:
+        """Where each film stands: the films with the most money first, in detail."""
+        none = Totals(self.converter.target)
+        prepared = [
+            (row, money.mg.get(row["id"], none), money.offered.get(row["id"], none))
+            for row in film_rows
+        ]
+        ranked = sorted(prepared, key=lambda p: (-(p[1].converted + p[2].converted), p[0]["title"]))
+        sold = self.sold_rows(list(money.detailed))
+        return tuple(
             FilmPosition(
                 slug=row["slug"],
                 title=row["title"],
@@ -920,17 +956,12 @@ class _Query:
                 opportunities_open=row["open_opps"],
                 mg=film_mg,
                 outstanding=film_offered,
-                detailed=row["id"] in detailed,
+                detailed=row["id"] in money.detailed,
                 sold=sold.get(row["id"], Section((), 0)),
-                under_offer=Section(tuple(under[row["id"]]), under_totals.get(row["id"], 0)),
+                under_offer=money.under_offer.get(row["id"], Section((), 0)),
             )
             for row, film_mg, film_offered in ranked
         )
-        all_mg = self.totals(r for rows in mg.values() for r in rows)
-        all_offered = self.totals(r for rows in offered.values() for r in rows)
-        top = self.outstanding_rows(latest, per_film=False, films=[])
-        outstanding = Section(tuple(self.outstanding(r) for r in top), top[0].total if top else 0)
-        return films, all_mg, outstanding, all_offered, self.under_take_count(latest)
 
     # --- people to chase ----------------------------------------------------------------
     def hot(self) -> Section[HotBuyer]:
@@ -1180,31 +1211,24 @@ def _currencies(session: Session) -> set[str]:
 
 @dataclass(frozen=True)
 class _Money:
-    """The part of the report that reads offers and deals: film positions, offers
-    outstanding, value by territory."""
+    """What the report reads from offers and deals, on a connection of its own."""
 
-    films: tuple[FilmPosition, ...]
+    mg: dict[Any, Totals]  # MG of the deals signed, per film
+    offered: dict[Any, Totals]  # latest offers, per film
+    detailed: tuple[Any, ...]  # the films with the most money, shown in detail
+    under_offer: dict[Any, Section[Outstanding]]  # their offers outstanding
     mg_totals: Totals
     outstanding: Section[Outstanding]
     outstanding_totals: Totals
     under_take: int
     territories: tuple[TerritoryValue, ...]
-    missing: frozenset[str]
+    hot: Section[HotBuyer]
 
 
-def _money_part(query: _Query) -> _Money:
-    films, mg_totals, outstanding, outstanding_totals, under_take = query.positions()
-    territories = query.territory_values()
+def _read_money(query: _Query) -> _Money:
+    money = query.money()
     query.scratch.close()
-    return _Money(
-        films,
-        mg_totals,
-        outstanding,
-        outstanding_totals,
-        under_take,
-        territories,
-        frozenset(query.missing),
-    )
+    return money
 
 
 def weekly_report(
@@ -1217,10 +1241,11 @@ def weekly_report(
 ) -> WeeklyReport:
     """Build the weekly report for `period`, optionally for one film, in `currency`.
 
-    The report reads in two halves at once where the database allows it: offers and deals
-    (the heaviest queries) on a second connection that sees the same snapshot
-    (db.snapshot_twin), in a thread, while this one reads what moved and who to chase.
-    Both engines run the SQL outside Python's lock, so the halves overlap.
+    The report reads in two halves at once where the database allows it: money (latest
+    offers, MGs, offers outstanding, value by territory) and hot buyers on a second
+    connection that sees the same snapshot (db.snapshot_twin), in a thread, while this
+    one reads what moved, the countries each film has sold and the follow-ups. Both
+    engines run the SQL outside Python's lock, so the halves overlap.
     """
     with snapshot_twin(session) as twin:
         film_row = None
@@ -1236,24 +1261,27 @@ def weekly_report(
             return _Query(reader, Scratch(reader), period, converter, film_id, currencies)
 
         with ThreadPoolExecutor(max_workers=1) as pool:
-            money = (
-                pool.submit(_money_part, query_on(twin))
-                if twin is not None and usable_cores() > 1
-                else None
-            )
+            money = None
+            if twin is not None and usable_cores() > 1:
+                twin_query = query_on(twin)
+                money = pool.submit(_read_money, twin_query)
             query = query_on(session)
             moves = query.moves()
             by_stage = query.moves_by_stage()
             new_offers, new_offer_totals = query.new_offers()
             deals, deal_totals = query.deals()
             lost, reasons = query.lost()
-            hot = query.hot()
+            film_rows = query.film_positions()
             overdue = query.overdue()
             meetings = query.meetings()
             funnel = query.funnel()
-            money_part = money.result() if money is not None else _money_part(query)
+            if money is None:
+                money_part, money_query = _read_money(query), query
+            else:
+                money_part, money_query = money.result(), twin_query
+            films = query.positions(film_rows, money_part)
             query.scratch.close()
-    missing = set(query.missing) | money_part.missing
+    missing = set(query.missing) | money_query.missing
     return WeeklyReport(
         period=period,
         currency=converter.target,
@@ -1269,12 +1297,12 @@ def weekly_report(
         deal_totals=deal_totals,
         lost=lost,
         lost_reasons=reasons,
-        films=money_part.films,
+        films=films,
         mg_totals=money_part.mg_totals,
         outstanding=money_part.outstanding,
         outstanding_totals=money_part.outstanding_totals,
         under_take=money_part.under_take,
-        hot=hot,
+        hot=money_part.hot,
         overdue=overdue,
         meetings=meetings,
         funnel=funnel,
