@@ -145,6 +145,12 @@ def test_one_film_and_a_rate_through_a_common_currency(world_db: Database) -> No
     assert jpy == Decimal("181818.18")
     assert report.moves.total == 3
     assert report.deals.total == 0
+    # Follow-ups of meetings where the film was discussed; the company comes from the meeting.
+    overdue = {a.agent: [(i.title, i.company) for i in a.items] for a in report.overdue}
+    assert overdue == {
+        "Ana Kim": [("Send screener link", "Splendid Film")],
+        "Ben Park": [("Send SVOD offer terms", "Well Go USA")],
+    }
 
 
 def test_query_count_does_not_grow_with_the_data(world_db: Database) -> None:

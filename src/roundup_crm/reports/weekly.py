@@ -361,6 +361,7 @@ class _Query:
         weight = case(
             {stage: rank for rank, stage in enumerate(MOVE_WEIGHT)}, value=sc.to_stage, else_=9
         ).label("weight")
+        # The moves shown are picked first; names are looked up for those rows only.
         top = (
             select(
                 sc.id,
@@ -369,16 +370,13 @@ class _Query:
                 sc.to_stage,
                 sc.note,
                 sc.opportunity_id,
-                Film.title.label("film"),
-                Company.name.label("buyer"),
-                _agent_name().label("agent"),
+                sc.agent_id,
+                Opportunity.film_id,
+                Opportunity.company_id,
                 weight,
                 total_over(),
             )
             .join(Opportunity, Opportunity.id == sc.opportunity_id)
-            .join(Film, Film.id == Opportunity.film_id)
-            .join(Company, Company.id == Opportunity.company_id)
-            .outerjoin(Agent, Agent.id == sc.agent_id)
             .where(
                 sc.changed_at >= self.period.start,
                 sc.changed_at < self.period.end,
@@ -389,9 +387,17 @@ class _Query:
             .subquery()
         )
         rows = self.session.execute(
-            select(top, territory_label(top.c.opportunity_id).label("territory")).order_by(
-                top.c.weight, top.c.changed_at.desc(), top.c.id
+            select(
+                top,
+                Film.title.label("film"),
+                Company.name.label("buyer"),
+                _agent_name().label("agent"),
+                territory_label(top.c.opportunity_id).label("territory"),
             )
+            .join(Film, Film.id == top.c.film_id)
+            .join(Company, Company.id == top.c.company_id)
+            .outerjoin(Agent, Agent.id == top.c.agent_id)
+            .order_by(top.c.weight, top.c.changed_at.desc(), top.c.id)
         ).all()
         return Section(
             tuple(
@@ -966,20 +972,17 @@ class _Query:
     # --- people to chase ----------------------------------------------------------------
     def hot(self) -> Section[HotBuyer]:
         no_offer = ~select(Offer.id).where(Offer.opportunity_id == Opportunity.id).exists()
+        # The buyers shown are picked first; names are looked up for those rows only.
         top = (
             select(
                 Opportunity.id,
                 Opportunity.stage,
                 Opportunity.stage_changed_at,
-                Film.title.label("film"),
-                Company.name.label("buyer"),
-                Company.country,
-                _agent_name().label("agent"),
+                Opportunity.film_id,
+                Opportunity.company_id,
+                Opportunity.agent_id,
                 total_over(),
             )
-            .join(Film, Film.id == Opportunity.film_id)
-            .join(Company, Company.id == Opportunity.company_id)
-            .outerjoin(Agent, Agent.id == Opportunity.agent_id)
             .where(
                 Opportunity.interest == Interest.HOT,
                 Opportunity.stage.not_in((Stage.WON, Stage.LOST)),
@@ -993,9 +996,17 @@ class _Query:
         rows = self.session.execute(
             select(
                 top,
+                Film.title.label("film"),
+                Company.name.label("buyer"),
+                Company.country,
+                _agent_name().label("agent"),
                 territory_label(top.c.id).label("territory"),
-                company_country_name(top.c.country).label("country_name"),
-            ).order_by(top.c.stage_changed_at.desc(), top.c.id)
+                company_country_name(Company.country).label("country_name"),
+            )
+            .join(Film, Film.id == top.c.film_id)
+            .join(Company, Company.id == top.c.company_id)
+            .outerjoin(Agent, Agent.id == top.c.agent_id)
+            .order_by(top.c.stage_changed_at.desc(), top.c.id)
         ).all()
         return Section(
             tuple(
@@ -1015,29 +1026,33 @@ class _Query:
 
     def overdue(self) -> tuple[AgentOverdue, ...]:
         as_of = self.period.as_of
-        company_id = func.coalesce(FollowUp.company_id, Meeting.company_id, Opportunity.company_id)
         film_scope: Any = literal(True)
         if self.film_id is not None:
             film_scope = or_(
-                Opportunity.film_id == self.film_id,
+                select(Opportunity.id)
+                .where(Opportunity.id == FollowUp.opportunity_id)
+                .where(Opportunity.film_id == self.film_id)
+                .exists(),
                 select(MeetingFilm.id)
                 .where(MeetingFilm.meeting_id == FollowUp.meeting_id)
                 .where(MeetingFilm.film_id == self.film_id)
                 .exists(),
             )
+        # The follow-ups shown are picked first; whose company they concern (theirs, else
+        # their meeting's, else their opportunity's) is looked up for those rows only.
         ranked = (
             select(
                 FollowUp.owner_id,
                 FollowUp.due_on,
                 FollowUp.title,
-                company_id.label("company_id"),
+                FollowUp.company_id,
+                FollowUp.meeting_id,
+                FollowUp.opportunity_id,
                 func.row_number()
                 .over(partition_by=FollowUp.owner_id, order_by=(FollowUp.due_on, FollowUp.id))
                 .label("n"),
                 func.count().over(partition_by=FollowUp.owner_id).label("total"),
             )
-            .outerjoin(Meeting, Meeting.id == FollowUp.meeting_id)
-            .outerjoin(Opportunity, Opportunity.id == FollowUp.opportunity_id)
             .where(
                 FollowUp.due_on < as_of,
                 or_(FollowUp.done_at.is_(None), FollowUp.done_at >= self.period.end),
@@ -1045,19 +1060,22 @@ class _Query:
             )
             .subquery()
         )
+        shown = select(ranked).where(ranked.c.n <= OVERDUE_PER_AGENT).subquery()
+        company_id = func.coalesce(shown.c.company_id, Meeting.company_id, Opportunity.company_id)
         rows = self.session.execute(
             select(
-                ranked.c.owner_id,
-                ranked.c.due_on,
-                ranked.c.title,
-                ranked.c.total,
+                shown.c.owner_id,
+                shown.c.due_on,
+                shown.c.title,
+                shown.c.total,
                 Company.name.label("company"),
                 _agent_name().label("agent"),
             )
-            .outerjoin(Company, Company.id == ranked.c.company_id)
-            .outerjoin(Agent, Agent.id == ranked.c.owner_id)
-            .where(ranked.c.n <= OVERDUE_PER_AGENT)
-            .order_by(ranked.c.total.desc(), ranked.c.owner_id, ranked.c.n)
+            .outerjoin(Meeting, Meeting.id == shown.c.meeting_id)
+            .outerjoin(Opportunity, Opportunity.id == shown.c.opportunity_id)
+            .outerjoin(Company, Company.id == company_id)
+            .outerjoin(Agent, Agent.id == shown.c.owner_id)
+            .order_by(shown.c.total.desc(), shown.c.owner_id, shown.c.n)
         ).all()
         grouped: dict[Any, list[Any]] = {}
         for r in rows:
