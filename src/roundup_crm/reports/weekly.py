@@ -645,6 +645,9 @@ class _Query:
         return self._latest
 
     def outstanding_rows(self, latest: Any, *, per_film: bool, films: list[uuid.UUID]) -> Any:
+        """The largest offers outstanding (in the reporting currency), overall or for each
+        of `films`: picked from the latest offers alone, then completed with the
+        opportunity's prices and the names, for the rows shown only."""
         fx = self.fx
         value = latest.c.amount * fx.c.factor
         order = (value.is_(None), value.desc(), latest.c.offered_on, latest.c.opportunity_id)
@@ -653,48 +656,46 @@ class _Query:
             latest.c.amount,
             latest.c.currency,
             latest.c.offered_on,
-            Opportunity.film_id,
-            Opportunity.ask,
-            Opportunity.take,
-            Opportunity.currency.label("price_currency"),
-            Film.title.label("film"),
-            Company.name.label("buyer"),
-            Company.country,
+            latest.c.film_id,
+            latest.c.company_id,
+            value.label("value"),
         ]
         if per_film:
             columns += [
-                func.row_number().over(partition_by=Opportunity.film_id, order_by=order).label("n"),
-                func.count().over(partition_by=Opportunity.film_id).label("total"),
+                func.row_number().over(partition_by=latest.c.film_id, order_by=order).label("n"),
+                func.count().over(partition_by=latest.c.film_id).label("total"),
             ]
         else:
             columns += [total_over()]
         query = (
-            select(*columns)
-            .select_from(latest)
-            .join(Opportunity, Opportunity.id == latest.c.opportunity_id)
-            .join(Film, Film.id == Opportunity.film_id)
-            .join(Company, Company.id == Opportunity.company_id)
-            .outerjoin(fx, fx.c.currency == latest.c.currency)
+            select(*columns).select_from(latest).outerjoin(fx, fx.c.currency == latest.c.currency)
         )
         if per_film:
-            ranked = query.where(Opportunity.film_id.in_(films)).subquery()
+            ranked = query.where(latest.c.film_id.in_(films)).subquery()
             limit = FILM_ROWS_ONE_FILM if self.film_id is not None else FILM_ROWS
             top = select(ranked).where(ranked.c.n <= limit).subquery()
             sort: tuple[Any, ...] = (top.c.film_id, top.c.n)
         else:
             top = query.order_by(*order).limit(OUTSTANDING_SHOWN).subquery()
-            top_value = (
-                top.c.amount
-                * select(fx.c.factor).where(fx.c.currency == top.c.currency).scalar_subquery()
-            )
-            sort = (top_value.is_(None), top_value.desc(), top.c.offered_on, top.c.opportunity_id)
+            shown = top.c.value
+            sort = (shown.is_(None), shown.desc(), top.c.offered_on, top.c.opportunity_id)
         return self.session.execute(
             select(
                 top,
+                Opportunity.ask,
+                Opportunity.take,
+                Opportunity.currency.label("price_currency"),
+                Film.title.label("film"),
+                Company.name.label("buyer"),
+                Company.country,
                 territory_label(top.c.opportunity_id).label("territory"),
                 _rights_label(top.c.opportunity_id).label("rights"),
-                company_country_name(top.c.country).label("country_name"),
-            ).order_by(*sort)
+                company_country_name(Company.country).label("country_name"),
+            )
+            .join(Opportunity, Opportunity.id == top.c.opportunity_id)
+            .join(Film, Film.id == top.c.film_id)
+            .join(Company, Company.id == top.c.company_id)
+            .order_by(*sort)
         ).all()
 
     def outstanding(self, row: Any) -> Outstanding:
