@@ -926,6 +926,7 @@ class _Query:
             under_take=self.under_take_count(latest),
             territories=self.territory_values(),
             hot=self.hot(),
+            funnel=self.funnel(),
         )
 
     def most_money(self, mg: dict[Any, Totals], offered: dict[Any, Totals]) -> tuple[Any, ...]:
@@ -1242,6 +1243,7 @@ class _Money:
     under_take: int
     territories: tuple[TerritoryValue, ...]
     hot: Section[HotBuyer]
+    funnel: tuple[StageStat, ...]
 
 
 def _read_money(query: _Query) -> _Money:
@@ -1261,9 +1263,9 @@ def weekly_report(
     """Build the weekly report for `period`, optionally for one film, in `currency`.
 
     The report reads in two halves at once where the database allows it: money (latest
-    offers, MGs, offers outstanding, value by territory) and hot buyers on a second
-    connection that sees the same snapshot (db.snapshot_twin), in a thread, while this
-    one reads what moved, the countries each film has sold and the follow-ups. Both
+    offers, MGs, offers outstanding, value by territory), hot buyers and the funnel on a
+    second connection that sees the same snapshot (db.snapshot_twin), in a thread, while
+    this one reads what moved, the countries each film has sold and the follow-ups. Both
     engines run the SQL outside Python's lock, so the halves overlap.
     """
     with snapshot_twin(session) as twin:
@@ -1293,7 +1295,6 @@ def weekly_report(
             film_rows = query.film_positions()
             overdue = query.overdue()
             meetings = query.meetings()
-            funnel = query.funnel()
             if money is None:
                 money_part, money_query = _read_money(query), query
             else:
@@ -1324,6 +1325,6 @@ def weekly_report(
         hot=money_part.hot,
         overdue=overdue,
         meetings=meetings,
-        funnel=funnel,
+        funnel=money_part.funnel,
         territories=money_part.territories,
     )
