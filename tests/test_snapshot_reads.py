@@ -4,6 +4,7 @@ snapshot, whatever other agents commit meanwhile, and the report comes out the s
 from __future__ import annotations
 
 import dataclasses
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -58,3 +59,24 @@ def test_the_weekly_report_read_in_two_halves_equals_the_one_read_in_one(
         whole = weekly(session, week="2026-W07", currency="EUR")
     assert halves.outstanding.total and halves.films and halves.territories
     assert dataclasses.replace(halves, generated_at=whole.generated_at) == whole
+
+
+def test_a_report_does_not_wait_for_an_agent_writing_on_sqlite(sqlite_url: str) -> None:
+    database = Database(sqlite_url)
+    writer = Database(sqlite_url)
+    try:
+        with database.begin() as session:
+            build_world(session)
+        with writer.begin() as busy:  # another agent holds the write lock meanwhile
+            busy.add(ExchangeRate(base="EUR", quote="GBP", rate=Decimal("0.85"), on=date.today()))
+            busy.flush()
+            started = time.monotonic()
+            with database.begin(readonly=True) as session:
+                with snapshot_twin(session) as twin:
+                    assert twin is None  # read alone rather than wait for the write lock
+                report = weekly(session, week="2026-W07", currency="EUR")
+            assert time.monotonic() - started < 10  # the busy timeout is 30 s
+        assert report.outstanding.total
+    finally:
+        writer.dispose()
+        database.dispose()

@@ -134,7 +134,9 @@ def snapshot_twin(session: Session) -> Iterator[Session | None]:
     PostgreSQL: the twin imports the snapshot `session` exports (both REPEATABLE READ).
     SQLite (WAL): both read transactions start while a third connection holds the write
     lock, so no commit can fall between them. Call it before `session` has read anything:
-    a SQLite read transaction keeps the snapshot of its first read.
+    a SQLite read transaction keeps the snapshot of its first read. When another agent is
+    writing at that moment, there is no twin (None) rather than a wait: reading never
+    queues behind writes.
 
     Only for the sessions of read-only commands (`Database.begin(readonly=True)`): another
     connection never sees what a writing transaction has not committed yet.
@@ -154,13 +156,34 @@ def snapshot_twin(session: Session) -> Iterator[Session | None]:
             if not _SNAPSHOT_ID.fullmatch(snapshot):
                 raise DatabaseUnavailable(f"unexpected snapshot id {snapshot!r}")
             twin.connection().exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-        else:
-            with engine.connect() as gate, gate.begin():  # BEGIN IMMEDIATE: no commits now
-                for reader in (session, twin):
-                    reader.execute(text("SELECT count(*) FROM sqlite_schema"))
+        elif not _pin_sqlite_snapshots(engine, (session, twin)):
+            yield None
+            return
         yield twin
     finally:
         twin.close()
+
+
+def _pin_sqlite_snapshots(engine: Engine, sessions: tuple[Session, ...]) -> bool:
+    """Start the sessions' read transactions under the write lock; False when another
+    connection holds it (nothing waits for it)."""
+    # The session's engine may carry sqlite_begin="DEFERRED" (reading): ask for the lock.
+    with engine.execution_options(sqlite_begin="IMMEDIATE").connect() as gate:
+        # Through the driver: a statement through SQLAlchemy would begin a transaction.
+        driver = gate.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA busy_timeout = 0")
+        try:
+            with gate.begin():  # BEGIN IMMEDIATE: no commit can happen until it ends
+                for reader in sessions:
+                    reader.execute(text("SELECT count(*) FROM sqlite_schema"))
+        except OperationalError as exc:
+            if not is_contention(exc):
+                raise
+            return False
+        finally:
+            driver.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    return True
 
 
 def schema_revision(engine: Engine) -> str | None:
