@@ -83,6 +83,35 @@ def test_import_all_refuses_a_database_with_data(sqlite_url: str, tmp_path: Path
     )
 
 
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        ("00000000-0000-4000-8000-000000000000", "table contacts does not load"),
+        ("not-an-id", "table contacts does not load"),
+    ],
+)
+def test_a_damaged_export_is_refused_and_nothing_is_written(
+    db_url: str, tmp_path: Path, damage: str, said: str
+) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    _filled(source)
+    path = tmp_path / "damaged.json"
+    Cli(source)("export", "-o", str(path))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    contacts = document["tables"]["contacts"]
+    contacts["rows"][0][contacts["columns"].index("company_id")] = damage
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    result = Cli(db_url)("import", "all", str(path), expect=2)
+    assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    if damage.startswith("0000") and db_url.startswith("postgresql"):
+        assert f"Key (company_id)=({damage}) is not present" in result.stderr
+    database = Database(db_url)
+    with database.begin(readonly=True) as session:
+        assert session.scalar(select(func.count()).select_from(Company)) == 0
+    database.dispose()
+
+
 def test_export_only_some_records(sqlite_url: str) -> None:
     _filled(sqlite_url)
     out = Cli(sqlite_url)("export", "--only", "films,companies").stdout

@@ -320,6 +320,14 @@ def _first_line(exc: Exception) -> str:
     return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
 
 
+def database_says(exc: Exception) -> str:
+    """What the database said, on one line: its message and, where PostgreSQL gives one,
+    the detail naming the offending value ("Key (company_id)=(...) is not present...")."""
+    orig = getattr(exc, "orig", None) or exc
+    detail = getattr(getattr(orig, "diag", None), "message_detail", None)
+    return f"{_first_line(exc)}: {detail}" if detail else _first_line(exc)
+
+
 def current_agent(session: Session) -> Agent:
     """The agent acting in this session, created on their first write."""
     cached = session.info.get("agent_row")

@@ -23,9 +23,10 @@ from sqlalchemy import Connection, Date, Table, Uuid, func, select, update
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy import column as sa_column
 from sqlalchemy import table as sa_table
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from roundup_crm.db import SCHEMA_HEAD
+from roundup_crm.db import SCHEMA_HEAD, database_says
 from roundup_crm.errors import CRMError, InvalidInput
 from roundup_crm.io.bulk import SQLITE_CACHE_KIB, BulkInsert, indexes_built_after
 from roundup_crm.models import metadata
@@ -314,9 +315,12 @@ def _from_json(table: Table, columns: list[str], dialect: Any) -> list[Callable[
     """Per column of the file, how a JSON value becomes what the driver stores.
 
     On SQLite the JSON forms of ids and UTC times are reshaped into the stored text
-    directly; other values go through the column type's own conversion.
+    directly. On PostgreSQL, where rows go through COPY as text, they are passed on as
+    they are (the server parses and checks them); other values go through the column
+    type's own conversion.
     """
     sqlite = dialect.name == "sqlite"
+    postgresql = dialect.name == "postgresql"
 
     def sqlite_id(value: str | None) -> str | None:
         return None if value is None else value.replace("-", "")
@@ -328,14 +332,15 @@ def _from_json(table: Table, columns: list[str], dialect: Any) -> list[Callable[
             return f"{value[:10]} {value[11:26]}"
         return moment_bind(datetime.fromisoformat(value))
 
-    def moment(value: str | None) -> datetime | None:
-        return None if value is None else datetime.fromisoformat(value)
+    def copy_moment(value: str | None) -> str | datetime | None:
+        # What the export writes (UTC, "+00:00") goes as text; anything else is read
+        # and checked like any other time.
+        if value is None or (value.endswith("+00:00") and len(value) in (25, 32)):
+            return value
+        return moment_bind(datetime.fromisoformat(value))
 
     def day(value: str | None) -> date | None:
         return None if value is None else date.fromisoformat(value)
-
-    def ident(value: str | None) -> uuid.UUID | None:
-        return None if value is None else uuid.UUID(value)
 
     def amount(value: str | None) -> Decimal | None:
         return None if value is None else Decimal(value)
@@ -351,11 +356,14 @@ def _from_json(table: Table, columns: list[str], dialect: Any) -> list[Callable[
             converters.append(sqlite_moment)
             continue
         if isinstance(kind, Uuid):
-            first: Callable[[Any], Any] | None = ident
-        elif isinstance(kind, Money):
+            converters.append(None)  # PostgreSQL: the text form, parsed by the server
+            continue
+        if postgresql and isinstance(kind, UTCDateTime):
+            converters.append(copy_moment)
+            continue
+        first: Callable[[Any], Any] | None
+        if isinstance(kind, Money):
             first = amount
-        elif isinstance(kind, UTCDateTime):
-            first = moment
         elif isinstance(kind, Date):
             first = day
         else:
@@ -414,8 +422,13 @@ def import_json(
                 )
             if section.name in REFERENCE_TABLES:
                 _clear_reference(conn, section.name)
-            with indexes_built_after(conn, table):
-                counts[section.name] = _load(conn, table, section, track)
+            try:
+                with indexes_built_after(conn, table):
+                    counts[section.name] = _load(conn, table, section, track)
+            except DBAPIError as exc:  # a damaged file: a dangling reference, a bad id...
+                raise InvalidInput(
+                    "FILE", path.name, f"table {section.name} does not load: {database_says(exc)}"
+                ) from None
     return counts
 
 
