@@ -19,7 +19,21 @@ from enum import Enum
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Date, Table, Uuid, func, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Select,
+    String,
+    Table,
+    Text,
+    Uuid,
+    cast,
+    func,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy import column as sa_column
 from sqlalchemy import table as sa_table
@@ -84,65 +98,85 @@ def tables_for(only: list[str] | None) -> list[Table]:
 # --- export -------------------------------------------------------------------------
 
 
-def _to_json(table: Table, dialect: Any) -> list[Callable[[Any], Any]]:
-    """Per column, how a value as the driver returns it becomes its JSON form.
+def _to_json(table: Table, dialect: Any) -> tuple[Select[Any], list[Callable[[Any], Any]]]:
+    """The query reading a table for export, and per column how a value it returns
+    becomes its JSON form.
 
     The JSON form is the same whatever the engine: ids with dashes, timestamps in UTC
     with microseconds, decimals as strings. On SQLite the values come raw (its stored
-    text for ids and times is nearly that form, reshaped directly); elsewhere they come
-    through the column types.
+    text for ids and times is nearly that form, reshaped directly); on PostgreSQL the
+    server writes ids, amounts, times and dates in that form itself, so the rows need
+    no Python objects for them.
     """
-    sqlite = dialect.name == "sqlite"
+    if dialect.name == "sqlite":
+        # Untyped columns: SQLite's stored text, reshaped once by the converters.
+        raw = sa_table(table.name, *(sa_column(c.name) for c in table.columns))
+        query = select(raw).order_by(*(raw.c[c.name] for c in table.primary_key.columns))
+        return query, [_sqlite_to_json(column.type, dialect) for column in table.columns]
+    query = select(*(_as_json_text(column) for column in table.columns)).order_by(
+        *table.primary_key.columns
+    )
+    return query, [_same] * len(table.columns)
 
-    def sqlite_id(value: str | None) -> str | None:
-        if value is None:
-            return None
-        v = value
-        return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
 
-    def sqlite_moment(value: str | None) -> str | None:
-        if value is None:
-            return None
-        if len(value) == 19:
-            value += ".000000"
-        return f"{value[:10]}T{value[11:]}+00:00"
+def _as_json_text(column: Column[Any]) -> Any:
+    """A column as PostgreSQL gives it to the export: typed values in their JSON text."""
+    kind = column.type
+    if isinstance(kind, Uuid | Money):
+        return cast(column, Text).label(column.name)
+    if isinstance(kind, UTCDateTime):
+        utc = func.timezone("UTC", column)
+        return func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"').label(column.name)
+    if isinstance(kind, Date):
+        return func.to_char(column, "YYYY-MM-DD").label(column.name)
+    if isinstance(kind, SAEnum):
+        return type_coerce(column, String).label(column.name)  # stored as its value
+    return column
 
-    def moment(value: datetime | None) -> str | None:
-        if value is None:
-            return None
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
 
-    def day(value: date | None) -> str | None:
-        return None if value is None else value.isoformat()
+def _sqlite_to_json(kind: Any, dialect: Any) -> Callable[[Any], Any]:
+    if isinstance(kind, Uuid):
+        return _sqlite_id
+    if isinstance(kind, UTCDateTime):
+        return _sqlite_moment
+    last: Callable[[Any], Any]
+    if isinstance(kind, Money):
+        last = _text
+    elif isinstance(kind, Date):
+        last = _day
+    elif isinstance(kind, SAEnum):
+        last = _member
+    else:
+        last = _same
+    processor = kind._cached_result_processor(dialect, None)
+    return _then(processor, last) if processor is not None else last
 
-    def text(value: Any) -> Any:
-        return None if value is None else str(value)
 
-    def member(value: Any) -> Any:
-        return value.value if isinstance(value, Enum) else value
+def _sqlite_id(value: str | None) -> str | None:
+    if value is None:
+        return None
+    v = value
+    return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
 
-    converters: list[Callable[[Any], Any]] = []
-    for column in table.columns:
-        kind = column.type
-        if sqlite and isinstance(kind, Uuid):
-            converters.append(sqlite_id)
-            continue
-        if sqlite and isinstance(kind, UTCDateTime):
-            converters.append(sqlite_moment)
-            continue
-        if isinstance(kind, Uuid | Money):
-            last: Callable[[Any], Any] = text
-        elif isinstance(kind, UTCDateTime):
-            last = moment
-        elif isinstance(kind, Date):
-            last = day
-        elif isinstance(kind, SAEnum):
-            last = member
-        else:
-            last = _same
-        processor = kind._cached_result_processor(dialect, None) if sqlite else None
-        converters.append(_then(processor, last) if processor is not None else last)
-    return converters
+
+def _sqlite_moment(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if len(value) == 19:
+        value += ".000000"
+    return f"{value[:10]}T{value[11:]}+00:00"
+
+
+def _day(value: date | str | None) -> str | None:
+    return None if value is None or isinstance(value, str) else value.isoformat()
+
+
+def _text(value: Any) -> Any:
+    return None if value is None else str(value)
+
+
+def _member(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
 
 
 def _same(value: Any) -> Any:
@@ -176,13 +210,7 @@ def export_json(session: Session, out: IO[str], *, only: list[str] | None = None
     for position, table in enumerate(tables):
         columns = [c.name for c in table.columns]
         out.write(f'{_dumps(table.name)}:{{"columns":{_dumps(columns)},"rows":[\n')
-        converters = _to_json(table, conn.dialect)
-        if conn.dialect.name == "sqlite":
-            # Untyped columns: SQLite's stored text, reshaped once by `converters`.
-            raw = sa_table(table.name, *(sa_column(c) for c in columns))
-            query = select(raw).order_by(*(raw.c[c.name] for c in table.primary_key.columns))
-        else:
-            query = select(table).order_by(*table.primary_key.columns)
+        query, converters = _to_json(table, conn.dialect)
         result = conn.execution_options(yield_per=BATCH_ROWS).execute(query)
         count = 0
         # A batch at a time: each column converted with map, each row encoded by one
