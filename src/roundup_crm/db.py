@@ -165,8 +165,8 @@ def snapshot_twin(session: Session) -> Iterator[Session | None]:
 
 
 def _pin_sqlite_snapshots(engine: Engine, sessions: tuple[Session, ...]) -> bool:
-    """Start the sessions' read transactions under the write lock; False when another
-    connection holds it (nothing waits for it)."""
+    """Start the sessions' read transactions under the write lock; False when it cannot
+    be had at once (nothing waits for it)."""
     # The session's engine may carry sqlite_begin="DEFERRED" (reading): ask for the lock.
     with engine.execution_options(sqlite_begin="IMMEDIATE").connect() as gate:
         # Through the driver: a statement through SQLAlchemy would begin a transaction.
@@ -177,9 +177,8 @@ def _pin_sqlite_snapshots(engine: Engine, sessions: tuple[Session, ...]) -> bool
             with gate.begin():  # BEGIN IMMEDIATE: no commit can happen until it ends
                 for reader in sessions:
                     reader.execute(text("SELECT count(*) FROM sqlite_schema"))
-        except OperationalError as exc:
-            if not is_contention(exc):
-                raise
+        except OperationalError:
+            # Another agent writing, or a file this user may only read: one connection.
             return False
         finally:
             driver.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
