@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -47,8 +48,6 @@ class NearDuplicateIndex(Generic[T]):
 
     def similar(self, key: str, country: str | None) -> list[tuple[T, float]]:
         """Items whose key scores at least the threshold against `key`, best first."""
-        from rapidfuzz import fuzz, process
-
         found: dict[int, tuple[T, float]] = {}
         for block in _blocks(key, country):
             keys = self._keys.get(block)
