@@ -896,9 +896,10 @@ class _Query:
         }
 
     def money(self) -> _Money:
-        """Money per film, the films with the most of it (shown in detail, with their open
-        offers), offers outstanding and value by territory: everything that reads the
-        latest offers."""
+        """The report's second half: everything that reads the latest offers (money per
+        film, the films with the most of it shown in detail with their open offers,
+        offers outstanding, value by territory), then hot buyers and the funnel, which
+        even out the two halves' time."""
         latest = self.latest_offers()
         mg_rows, offered_rows = self.film_money(latest)
         mg = {film: totals(self.converter, rows) for film, rows in mg_rows.items()}
@@ -1231,7 +1232,7 @@ def _currencies(session: Session) -> set[str]:
 
 @dataclass(frozen=True)
 class _Money:
-    """What the report reads from offers and deals, on a connection of its own."""
+    """The report's second half (`_Query.money`), read on a connection of its own."""
 
     mg: dict[Any, Totals]  # MG of the deals signed, per film
     offered: dict[Any, Totals]  # latest offers, per film
