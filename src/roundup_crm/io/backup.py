@@ -167,8 +167,8 @@ def _sqlite_moment(value: str | None) -> str | None:
     return f"{value[:10]}T{value[11:]}+00:00"
 
 
-def _day(value: date | str | None) -> str | None:
-    return None if value is None or isinstance(value, str) else value.isoformat()
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def _text(value: Any) -> Any:
@@ -348,7 +348,6 @@ def _from_json(table: Table, columns: list[str], dialect: Any) -> list[Callable[
     type's own conversion.
     """
     sqlite = dialect.name == "sqlite"
-    postgresql = dialect.name == "postgresql"
 
     def sqlite_id(value: str | None) -> str | None:
         return None if value is None else value.replace("-", "")
@@ -383,10 +382,11 @@ def _from_json(table: Table, columns: list[str], dialect: Any) -> list[Callable[
         if sqlite and isinstance(kind, UTCDateTime):
             converters.append(sqlite_moment)
             continue
+        # PostgreSQL from here on: ids and UTC times go to COPY as text.
         if isinstance(kind, Uuid):
-            converters.append(None)  # PostgreSQL: the text form, parsed by the server
+            converters.append(None)
             continue
-        if postgresql and isinstance(kind, UTCDateTime):
+        if isinstance(kind, UTCDateTime):
             converters.append(copy_moment)
             continue
         first: Callable[[Any], Any] | None
