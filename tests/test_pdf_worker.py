@@ -74,7 +74,7 @@ def test_pdf_worker_answers_refuses_and_stops(tmp_path: Path) -> None:
         assert rendered.refused == ("file:///etc/passwd",)
     finally:
         worker.close()
-    assert not worker._process.is_alive()
+    assert not worker._helper.alive
 
 
 def test_weekly_report_from_a_fresh_process(
@@ -112,7 +112,7 @@ def test_a_command_failing_mid_batch_stops_the_worker_at_once(
         assert worker is not None
         assert worker.pdf("<p>one</p>").pdf is not None
         raise KeyboardInterrupt
-    assert not worker._process.is_alive()
+    assert not worker._helper.alive
 
 
 @pytest.mark.parametrize("warm_up", ["reports/warm-up.html", "reports/no-such-template.html"])
@@ -126,4 +126,4 @@ def test_a_worker_warmed_up_lays_out_the_document_it_is_sent(warm_up: str) -> No
         assert "The Roundup: Punishment — sold" in pdf_text(rendered.pdf)
     finally:
         worker.close()
-    assert not worker._process.is_alive()
+    assert not worker._helper.alive

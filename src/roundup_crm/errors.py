@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 
 class CRMError(Exception):
@@ -19,6 +20,18 @@ class CRMError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Picklable whatever a subclass's constructor takes: a helper process
+        # (forked.py) sends its errors to the command as they were raised.
+        return (_rebuilt, (type(self), self.message, self.__dict__))
+
+
+def _rebuilt(cls: type[CRMError], message: str, state: dict[str, Any]) -> CRMError:
+    error = cls.__new__(cls)
+    CRMError.__init__(error, message)
+    error.__dict__.update(state)
+    return error
 
 
 class InvalidInput(CRMError):

@@ -16,18 +16,15 @@ its PDFs out itself, with the same result.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
-import threading
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from roundup_crm.config import usable_cores
 from roundup_crm.errors import CRMError
+from roundup_crm.forked import Helper, answer, can_fork
 
 if TYPE_CHECKING:
     from roundup_crm.documents.render import Rendered
@@ -39,53 +36,25 @@ class PdfWorker:
     def __init__(
         self, user_templates: Path | None, extra_roots: list[Path], warm_up: str | None = None
     ) -> None:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self._pipe, child_end = context.Pipe()
-        self._process = context.Process(
-            target=_serve,
-            args=(child_end, user_templates, extra_roots, warm_up),
-            name="roundup-crm pdf",
-            daemon=True,
+        self._helper = Helper(
+            _serve, (user_templates, extra_roots, warm_up), name="PDF renderer"
         )
-        self._process.start()
-        child_end.close()
         self._used = False
 
     def pdf(self, html: str) -> Rendered:
         self._used = True
-        try:
-            self._pipe.send(html)
-            status, payload = self._pipe.recv()
-        except (EOFError, OSError):
-            code = self._process.exitcode
-            raise CRMError(f"the PDF renderer stopped unexpectedly (exit {code})") from None
-        if status == "ok":
-            rendered: Rendered = payload
-            return rendered
-        if status == "refused":
-            exit_code, message = payload
-            error = CRMError(message)
-            error.exit_code = exit_code
-            raise error
-        raise RuntimeError(f"the PDF renderer failed:\n{payload}")
+        self._helper.send(html)
+        rendered: Rendered = self._helper.receive()
+        return rendered
 
     def close(self, *, abort: bool = False) -> None:
         """Stop the worker: told to finish when it served, stopped at once when the
         command ended (in error, interrupted, or with nothing to lay out)."""
-        if self._process.is_alive():
-            if self._used and not abort:
-                with contextlib.suppress(OSError):
-                    self._pipe.send(None)
-                self._process.join(timeout=5)
-            else:
-                self._process.terminate()
-                self._process.join(timeout=5)
-            if self._process.is_alive():
-                self._process.kill()
-                self._process.join()
-        self._pipe.close()
+        finish = self._used and not abort and self._helper.alive
+        if finish:
+            with contextlib.suppress(CRMError):
+                self._helper.send(None)
+        self._helper.close(wait=finish)
 
 
 def _serve(
@@ -93,10 +62,6 @@ def _serve(
 ) -> None:
     """The worker's life: import WeasyPrint, load fonts, lay out the warm-up document if
     there is time, then answer until told to stop."""
-    import signal
-
-    # The command in front reports an interrupt; the worker just goes away with it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from roundup_crm.documents.render import Renderer
 
     renderer = Renderer(user_templates=user_templates, extra_roots=extra_roots)
@@ -114,15 +79,7 @@ def _serve(
             break
         if html is None:
             break
-        try:
-            answer: tuple[str, Any] = ("ok", renderer.pdf(html))
-        except CRMError as exc:
-            answer = ("refused", (exc.exit_code, exc.message))
-        except Exception:
-            answer = ("failed", traceback.format_exc())
-        pipe.send(answer)
-    pipe.close()
-    os._exit(0)  # no atexit handlers or buffered output inherited from the command
+        answer(pipe, lambda: renderer.pdf(html))  # noqa: B023 - called at once
 
 
 @contextmanager
@@ -156,10 +113,6 @@ def pdf_worker(
 
 
 def _worth_forking() -> bool:
-    if os.environ.get("ROUNDUP_RENDER_WORKER", "1") == "0":
-        return False
-    if sys.platform != "linux" or threading.active_count() > 1:
-        return False
     if "sqlalchemy" in sys.modules or "weasyprint" in sys.modules:
         return False  # too late to gain anything, and a connection may be open
-    return usable_cores() > 1
+    return can_fork("ROUNDUP_RENDER_WORKER")

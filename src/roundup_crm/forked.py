@@ -1,0 +1,124 @@
+"""Helper processes: a command hands CPU-bound work to a fork of itself on a second core.
+
+Two commands use one: PDF output (the helper imports WeasyPrint and lays documents out
+while the command reads the database, documents/worker.py) and buyer imports (the helper
+reads and validates the file while the command matches and inserts rows, io/buyers.py).
+
+A fork is taken only where it is safe and can pay: on Linux, with no other thread
+running, before the command opened a database connection (the helper never touches the
+parent's connections, and leaves with `os._exit`, so it closes none of them either),
+with two usable cores, and unless the user switched helpers off with the command's
+environment variable set to 0. Otherwise the command does the work itself, with the
+same result.
+
+Messages travel over a pipe as ("ok", value), ("refused", CRMError) or ("failed",
+traceback text); `Helper.receive` turns the last two back into exceptions, so an error
+raised in the helper reaches the user exactly as if the command had raised it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from roundup_crm.config import usable_cores
+from roundup_crm.errors import CRMError
+
+
+def can_fork(switch: str) -> bool:
+    """Whether a helper may be forked now; `switch` names the environment variable that
+    turns this kind of helper off (=0) or on (=1) for the tests of the helper path."""
+    if os.environ.get(switch, "") == "0":
+        return False
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return False
+    return usable_cores() > 1
+
+
+class Helper:
+    """A forked process running `target(pipe, *args)`."""
+
+    def __init__(self, target: Callable[..., None], args: tuple[Any, ...], *, name: str) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._pipe, child_end = context.Pipe()
+        self.name = name
+        self._process = context.Process(
+            target=_run, args=(target, child_end, args), name=name, daemon=True
+        )
+        self._process.start()
+        child_end.close()
+
+    @property
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
+    def send(self, message: Any) -> None:
+        try:
+            self._pipe.send(message)
+        except OSError:
+            raise self._stopped() from None
+
+    def receive(self) -> Any:
+        """The helper's next answer, or its error raised here."""
+        try:
+            status, payload = self._pipe.recv()
+        except (EOFError, OSError):
+            raise self._stopped() from None
+        if status == "ok":
+            return payload
+        if status == "refused":
+            assert isinstance(payload, CRMError)
+            raise payload
+        raise RuntimeError(f"the {self.name} failed:\n{payload}")
+
+    def _stopped(self) -> CRMError:
+        self._process.join(timeout=1)
+        return CRMError(f"the {self.name} stopped unexpectedly (exit {self._process.exitcode})")
+
+    def close(self, *, wait: bool) -> None:
+        """Stop the helper: `wait` lets it finish on its own (it was told to, or has
+        sent its last answer); otherwise it is stopped at once (an error, Ctrl-C)."""
+        if self._process.is_alive():
+            if wait:
+                self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.terminate()
+                self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join()
+        self._pipe.close()
+
+
+def answer(pipe: Connection, work: Callable[[], Any]) -> None:
+    """Send what `work` returns, or the error it raised, as the parent's `receive` reads it."""
+    try:
+        message: tuple[str, Any] = ("ok", work())
+    except CRMError as exc:
+        message = ("refused", exc)
+    except Exception:
+        message = ("failed", traceback.format_exc())
+    pipe.send(message)
+
+
+def _run(target: Callable[..., None], pipe: Connection, args: tuple[Any, ...]) -> None:
+    import signal
+
+    # The command in front reports an interrupt; the helper just goes away with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        target(pipe, *args)
+    except Exception:
+        with contextlib.suppress(OSError):
+            pipe.send(("failed", traceback.format_exc()))
+    with contextlib.suppress(OSError):
+        pipe.close()
+    os._exit(0)  # no atexit handlers or buffered output inherited from the command
