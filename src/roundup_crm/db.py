@@ -116,7 +116,7 @@ def reading(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_begin="DEFERRED")
 
 
-def _in_memory(url: URL) -> bool:
+def in_memory(url: URL) -> bool:
     database = url.database or ""
     in_uri = "mode=memory" in database or url.query.get("mode") == "memory"
     return database in ("", ":memory:") or in_uri
@@ -144,7 +144,7 @@ def snapshot_twin(session: Session) -> Iterator[Session | None]:
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     if not session.info.get("readonly") or (
-        engine.dialect.name == "sqlite" and _in_memory(engine.url)
+        engine.dialect.name == "sqlite" and in_memory(engine.url)
     ):
         yield None
         return

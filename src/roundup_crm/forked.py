@@ -48,7 +48,11 @@ class Helper:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        self._pipe, child_end = context.Pipe()
+        from_child, to_parent = context.Pipe(duplex=False)
+        from_parent, to_child = context.Pipe(duplex=False)
+        _widen(to_parent)
+        self._pipe = Pipe(from_child, to_child)
+        child_end = Pipe(from_parent, to_parent)
         self.name = name
         self._process = context.Process(
             target=_run, args=(target, child_end, args), name=name, daemon=True
@@ -98,27 +102,66 @@ class Helper:
         self._pipe.close()
 
 
-def answer(pipe: Connection, work: Callable[[], Any]) -> None:
+class Pipe:
+    """Both directions between the command and its helper, each on its own OS pipe (a
+    one-way pipe's buffer can be widened; a socket pair's is capped much lower)."""
+
+    def __init__(self, incoming: Connection, outgoing: Connection) -> None:
+        self._in = incoming
+        self._out = outgoing
+
+    def send(self, message: Any) -> None:
+        self._out.send(message)
+
+    def recv(self) -> Any:
+        return self._in.recv()
+
+    def poll(self) -> bool:
+        return self._in.poll()
+
+    def close(self) -> None:
+        self._in.close()
+        self._out.close()
+
+
+# Room for the helper's answers while the command is busy elsewhere (a batch of inserts):
+# the helper keeps working instead of waiting for the command to read. 1 MiB is what
+# Linux lets any process ask for (fs.pipe-max-size).
+_PIPE_BYTES = 1 << 20
+
+
+def _widen(end: Connection) -> None:
+    import fcntl
+
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+
+
+def answer(pipe: Pipe, work: Callable[[], Any]) -> None:
     """Send what `work` returns, or the error it raised, as the parent's `receive` reads it."""
     try:
         message: tuple[str, Any] = ("ok", work())
-    except CRMError as exc:
-        message = ("refused", exc)
-    except Exception:
-        message = ("failed", traceback.format_exc())
+    except Exception as exc:
+        message = _error(exc)
     pipe.send(message)
 
 
-def _run(target: Callable[..., None], pipe: Connection, args: tuple[Any, ...]) -> None:
+def _error(exc: Exception) -> tuple[str, Any]:
+    if isinstance(exc, CRMError):
+        return ("refused", exc)
+    return ("failed", traceback.format_exc())
+
+
+def _run(target: Callable[..., None], pipe: Pipe, args: tuple[Any, ...]) -> None:
     import signal
 
     # The command in front reports an interrupt; the helper just goes away with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         target(pipe, *args)
-    except Exception:
+    except Exception as exc:
         with contextlib.suppress(OSError):
-            pipe.send(("failed", traceback.format_exc()))
+            pipe.send(_error(exc))
     with contextlib.suppress(OSError):
         pipe.close()
     os._exit(0)  # no atexit handlers or buffered output inherited from the command

@@ -67,7 +67,7 @@ def _buyer_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _run(app: App, kind: str, file: Path, **options: Any) -> None:
     from roundup_crm.errors import InvalidInput
-    from roundup_crm.io.buyers import RejectWriter, import_buyers
+    from roundup_crm.io.buyers import RejectWriter, import_buyers, open_buyer_file
 
     mapping: dict[str, str] = {}
     for item in options.pop("maps"):
@@ -78,12 +78,22 @@ def _run(app: App, kind: str, file: Path, **options: Any) -> None:
     reject_path = options.pop("skip_invalid")
     rejects = RejectWriter(reject_path) if reject_path is not None else None
     dry_run = options["dry_run"]
-    with app.db.begin(readonly=dry_run) as session:
-        report = import_buyers(
-            session,
+    # Opened before the database: a big file is read by a helper process forked here.
+    with (
+        open_buyer_file(
             file,
             kind=kind,  # type: ignore[arg-type]
             mapping=mapping,
+            encoding=options.pop("encoding"),
+            sheet=options.pop("sheet"),
+            keep_cells=rejects is not None,
+            database_url=app.settings.database_url,
+        ) as rows,
+        app.db.begin(readonly=dry_run) as session,
+    ):
+        report = import_buyers(
+            session,
+            rows,
             rejects=rejects,
             track=lambda rows: progress(rows, label=f"importing {file.name}"),
             **options,

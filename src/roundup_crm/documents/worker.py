@@ -19,12 +19,11 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from roundup_crm.errors import CRMError
-from roundup_crm.forked import Helper, answer, can_fork
+from roundup_crm.forked import Helper, Pipe, answer, can_fork
 
 if TYPE_CHECKING:
     from roundup_crm.documents.render import Rendered
@@ -58,7 +57,7 @@ class PdfWorker:
 
 
 def _serve(
-    pipe: Connection, user_templates: Path | None, extra_roots: list[Path], warm_up: str | None
+    pipe: Pipe, user_templates: Path | None, extra_roots: list[Path], warm_up: str | None
 ) -> None:
     """The worker's life: import WeasyPrint, load fonts, lay out the warm-up document if
     there is time, then answer until told to stop."""

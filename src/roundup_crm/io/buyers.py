@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, Protocol
 
 from sqlalchemy import Connection, Index, Table, bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from roundup_crm.db import current_agent
 from roundup_crm.errors import Ambiguous, CRMError, InvalidInput
-from roundup_crm.io.bulk import SQLITE_CACHE_KIB, BulkInsert
-from roundup_crm.io.tabular import Row, open_table
+from roundup_crm.forked import Helper, Pipe, can_fork
+from roundup_crm.io import tabular
+from roundup_crm.io.bulk import SQLITE_CACHE_KIB, BulkInsert, collector_paused
+from roundup_crm.io.tabular import open_table
 from roundup_crm.models import (
     AuditAction,
     AuditEntry,
@@ -45,6 +49,11 @@ OnDuplicate = Literal["skip", "update", "error"]
 ON_DUPLICATE = ("skip", "update", "error")
 
 BATCH_ROWS = 5_000
+# Files from this size on are read and checked by a helper process (open_buyer_file);
+# ROUNDUP_IMPORT_WORKER=0 never, =1 always (where a helper may be forked at all).
+HELPER_FROM_BYTES = 2 << 20
+HELPER_SWITCH = "ROUNDUP_IMPORT_WORKER"
+HELPER_BATCH_ROWS = 200
 LISTED_PROBLEMS = 20
 LISTED_EXAMPLES = 10
 DEFAULT_TYPE = CompanyType.THEATRICAL
@@ -258,8 +267,9 @@ class BadRows(CRMError):
         )
 
 
-@dataclass
-class _CompanyIn:
+# Checked rows are tuples: from a reader process (open_buyer_file) they arrive pickled,
+# and tuples unpickle in half the time of dataclass instances.
+class _CompanyIn(NamedTuple):
     name: str
     key: str
     country: str | None
@@ -271,8 +281,7 @@ class _CompanyIn:
     territory_ids: tuple[uuid.UUID, ...]
 
 
-@dataclass
-class _ContactIn:
+class _ContactIn(NamedTuple):
     name: str
     name_native: str | None
     role: str | None
@@ -366,37 +375,33 @@ class RejectWriter:
 
 def import_buyers(
     session: Session,
-    path: Path,
+    rows: BuyerRows,
     *,
-    kind: Kind,
     dry_run: bool = False,
     on_duplicate: OnDuplicate = "skip",
-    mapping: dict[str, str] | None = None,
-    encoding: str | None = None,
-    sheet: str | None = None,
     rejects: RejectWriter | None = None,
-    track: Callable[[Iterator[Row]], Iterator[Row]] | None = None,
+    track: Callable[[Iterator[Any]], Iterator[Any]] | None = None,
 ) -> ImportReport:
-    """Import companies (and the contacts on the same rows) from a CSV or XLSX file."""
+    """Import companies (and the contacts on the same rows) from an opened buyer file."""
     if on_duplicate not in ON_DUPLICATE:
         raise InvalidInput(
             "--on-duplicate", on_duplicate, f"expected one of {', '.join(ON_DUPLICATE)}"
         )
-    with open_table(path, recognise=recognise, encoding=encoding, sheet=sheet) as table:
-        columns = map_columns(table.headers, kind, mapping or {})
-        report = ImportReport(source=table.described, dry_run=dry_run)
-        report.mapped = {columns.headers[i]: f for f, i in columns.fields.items()}
-        report.ignored = columns.ignored
+    columns = rows.columns
+    report = ImportReport(source=rows.described, dry_run=dry_run)
+    report.mapped = {columns.headers[i]: f for f, i in columns.fields.items()}
+    report.ignored = columns.ignored
+    with collector_paused():
         run = _Run(session, columns, report, on_duplicate=on_duplicate, write=not dry_run)
         if rejects is not None:
-            rejects.open(table.headers)
-        rows = track(table.rows) if track is not None else table.rows
+            rejects.open(columns.headers)
+        checked = rows.checked(session)
         try:
-            for line, cells in rows:
-                problems = run.row(line, cells)
+            for row in track(checked) if track is not None else checked:
+                problems = run.take(row)
                 if problems:
                     if rejects is not None:
-                        rejects.write(line, cells, problems)
+                        rejects.write(row.line, row.cells or [], problems)
                         report.rejected += 1
                     else:
                         run.fail(problems)
@@ -404,80 +409,191 @@ def import_buyers(
             if rejects is not None:
                 rejects.close()
         if run.problems:
-            raise BadRows(table.name, run.problems, run.bad_rows)
+            raise BadRows(rows.name, run.problems, run.bad_rows)
         run.finish()
     if not dry_run and report.changed:
-        report.audit_id = _audit(session, report, path.name)
+        report.audit_id = _audit(session, report, rows.name)
     return report
 
 
-class _Run:
-    """The state of one import: what exists, what the file added so far, pending writes."""
+# -- reading and checking the file --------------------------------------------------
+
+
+class BuyerRows(Protocol):
+    """A buyer file opened for `import_buyers`."""
+
+    name: str
+    described: str
+    columns: ColumnMap
+
+    def checked(self, session: Session) -> Iterator[_Checked]:
+        """The file's rows, checked; `session` is the import's own."""
+        ...
+
+
+@contextmanager
+def open_buyer_file(
+    path: Path,
+    *,
+    kind: Kind,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    keep_cells: bool = False,
+    database_url: str | None = None,
+) -> Iterator[BuyerRows]:
+    """Open a CSV or XLSX buyer file and map its columns to fields.
+
+    Reading and validating rows costs about as much as matching and inserting them. A
+    big file is therefore read and checked by a helper process on a second core
+    (forked.py) while this one matches and inserts; the helper looks territories up
+    in the database at `database_url` on a connection of its own. Enter this before
+    the command opens the database: a fork must not inherit a connection. A small
+    file, an in-memory database or a machine where no helper may be forked: the rows
+    are checked here, with the same code and result. `keep_cells` keeps each row's
+    cells for a reject file."""
+    if database_url is not None and _helper_wanted(path, database_url):
+        reader = _HelperRows(path, kind, mapping or {}, encoding, sheet, keep_cells, database_url)
+        try:
+            yield reader
+        except BaseException:
+            reader.close(abort=True)
+            raise
+        reader.close()
+        return
+    with open_table(path, recognise=recognise, encoding=encoding, sheet=sheet) as table:
+        yield _LocalRows(table, map_columns(table.headers, kind, mapping or {}), keep_cells)
+
+
+def _helper_wanted(path: Path, database_url: str) -> bool:
+    from roundup_crm.db import in_memory, parse_url
+
+    if in_memory(parse_url(database_url)) or not can_fork(HELPER_SWITCH):
+        return False
+    if os.environ.get(HELPER_SWITCH) == "1":
+        return True
+    try:
+        return path.stat().st_size >= HELPER_FROM_BYTES
+    except OSError:
+        return False  # reported as the file is opened
+
+
+class _LocalRows:
+    def __init__(self, table: tabular.Table, columns: ColumnMap, keep_cells: bool) -> None:
+        self._table = table
+        self.name = table.name
+        self.described = table.described
+        self.columns = columns
+        self._keep_cells = keep_cells
+
+    def checked(self, session: Session) -> Iterator[_Checked]:
+        checker = _Checker(session, self.columns, keep_cells=self._keep_cells)
+        for line, cells in self._table.rows:
+            yield checker.check(line, cells)
+
+
+class _HelperRows:
+    """The rows as a forked helper reads and checks them, in batches."""
 
     def __init__(
         self,
-        session: Session,
-        columns: ColumnMap,
-        report: ImportReport,
-        *,
-        on_duplicate: OnDuplicate,
-        write: bool,
+        path: Path,
+        kind: Kind,
+        mapping: dict[str, str],
+        encoding: str | None,
+        sheet: str | None,
+        keep_cells: bool,
+        database_url: str,
     ) -> None:
-        self.session = session
+        self._helper = Helper(
+            _read_in_helper,
+            (path, kind, mapping, encoding, sheet, keep_cells, database_url),
+            name="file reader",
+        )
+        try:
+            self.name, self.described, self.columns = self._helper.receive()
+        except BaseException:
+            self._helper.close(wait=False)
+            raise
+        self._done = False
+
+    def checked(self, session: Session) -> Iterator[_Checked]:
+        # The helper waits for this: the database is ready (migrated) only now.
+        self._helper.send("go")
+        while True:
+            batch: list[_Checked] | None = self._helper.receive()
+            if batch is None:
+                self._done = True
+                return
+            yield from batch
+
+    def close(self, *, abort: bool = False) -> None:
+        self._helper.close(wait=self._done and not abort)
+
+
+def _read_in_helper(
+    pipe: Pipe,
+    path: Path,
+    kind: Kind,
+    mapping: dict[str, str],
+    encoding: str | None,
+    sheet: str | None,
+    keep_cells: bool,
+    database_url: str,
+) -> None:
+    """The helper's side: the header and column map first, then, once told to go, the
+    checked rows in batches, then None."""
+    from roundup_crm.db import make_engine, reading
+
+    with open_table(path, recognise=recognise, encoding=encoding, sheet=sheet) as table:
+        columns = map_columns(table.headers, kind, mapping)
+        pipe.send(("ok", (table.name, table.described, columns)))
+        if pipe.recv() != "go":
+            return
+        engine = make_engine(database_url)
+        try:
+            with collector_paused(), Session(reading(engine)) as session:
+                checker = _Checker(session, columns, keep_cells=keep_cells)
+                batch: list[_Checked] = []
+                for line, cells in table.rows:
+                    batch.append(checker.check(line, cells))
+                    if len(batch) == HELPER_BATCH_ROWS:
+                        pipe.send(("ok", batch))
+                        batch = []
+                pipe.send(("ok", batch))
+                pipe.send(("ok", None))
+        finally:
+            engine.dispose()
+
+
+
+
+class _Checked(NamedTuple):
+    """One row of the file, validated: what it holds, or what is wrong with it."""
+
+    line: int
+    company: _CompanyIn | None
+    contact: _ContactIn | None
+    problems: list[Problem]
+    cells: list[str] | None  # kept only when bad rows are set aside (--skip-invalid)
+
+
+class _Checker:
+    """Validates rows one by one, with the validators `company add` and `contact add`
+    use; values that repeat down a file (countries, types, whole companies) once."""
+
+    def __init__(self, session: Session, columns: ColumnMap, *, keep_cells: bool) -> None:
+        self.session = session  # territories are looked up in the database
         self.columns = columns
-        self.report = report
-        self.on_duplicate = on_duplicate
-        self.write = write
-        self.problems: list[Problem] = []
-        self.bad_rows = 0
-        self.now = utcnow()
+        self.keep_cells = keep_cells
         f = columns.fields
         self.company_cols = [(name, f[name]) for name in COMPANY_FIELDS if name in f]
         self.contact_cols = [(name, f[name]) for name in CONTACT_FIELDS if name in f]
         self._company_cache: dict[tuple[str, ...], _CompanyIn | list[Problem]] = {}
         self._value_cache: dict[tuple[str, str], Any] = {}
-        self.companies: dict[tuple[str, str | None], uuid.UUID] = {}
-        self.company_line: dict[uuid.UUID, int] = {}
-        self.existing_companies: dict[tuple[str, str | None], uuid.UUID] = {}
-        self.contacts: dict[Any, int] = {}
-        self.existing_contacts: dict[Any, uuid.UUID] = {}
-        self.pending_companies: list[dict[str, Any]] = []
-        self.pending_links: list[dict[str, Any]] = []
-        self.pending_contacts: list[dict[str, Any]] = []
-        self.company_updates: dict[uuid.UUID, _CompanyIn] = {}
-        self.contact_updates: dict[uuid.UUID, tuple[_ContactIn, uuid.UUID | None]] = {}
-        self.near: NearDuplicateIndex[str] = NearDuplicateIndex()
-        self._inserts: tuple[BulkInsert, BulkInsert, BulkInsert] | None = None
-        self._indexes_to_build: list[Index] = []
         self.checks = self._contact_checks()
-        self._load_existing()
 
-    # -- what is already there ------------------------------------------------------
-
-    def _load_existing(self) -> None:
-        live = select(Company.id, Company.name, Company.match_key, Company.country).where(
-            Company.merged_into_id.is_(None)
-        )
-        for company_id, name, key, country in self.session.execute(live):
-            self.existing_companies.setdefault((key, country), company_id)
-            self.near.add(key, country, name)
-        if not self.contact_cols:
-            return
-        people = select(Contact.id, Contact.email, Contact.company_id, Contact.name).where(
-            Contact.erased_at.is_(None)
-        )
-        for contact_id, email, employer_id, name in self.session.execute(people):
-            self.existing_contacts.setdefault(_contact_key(email, employer_id, name), contact_id)
-
-    # -- one row --------------------------------------------------------------------
-
-    def fail(self, problems: list[Problem]) -> None:
-        self.bad_rows += 1
-        self.problems.extend(problems)
-        self.write = False  # nothing more to insert: the transaction will be rolled back
-
-    def row(self, line: int, cells: list[str]) -> list[Problem]:
-        self.report.rows += 1
+    def check(self, line: int, cells: list[str]) -> _Checked:
         width = len(cells)
         problems: list[Problem] = []
         contact_values = {n: cells[i].strip() if i < width else "" for n, i in self.contact_cols}
@@ -500,19 +616,10 @@ class _Run:
         contact: _ContactIn | None = None
         if has_contact:
             contact = self._check_contact(line, contact_values, company, problems)
+        kept = cells if self.keep_cells else None
         if problems:
-            return problems
-        if company is None and contact is None:
-            self.report.note("row empty", lambda: f"line {line}")
-            return []
-        company_id = self._place_company(line, company, problems) if company else None
-        if contact is not None:
-            self._place_contact(line, contact, company_id, problems)
-        if problems:
-            return problems
-        if len(self.pending_companies) + len(self.pending_contacts) >= BATCH_ROWS:
-            self.flush()
-        return []
+            return _Checked(line, None, None, problems, kept)
+        return _Checked(line, company, contact, problems, kept)
 
     def _cell_problem(self, line: int, name: str, exc: CRMError, value: str) -> Problem:
         return Problem(line, self.columns.header(name), value, exc.message)
@@ -655,6 +762,86 @@ class _Run:
             source=get("source"),
             consent=get("consent"),
         )
+
+
+
+class _Run:
+    """The state of one import: what exists, what the file added so far, pending writes."""
+
+    def __init__(
+        self,
+        session: Session,
+        columns: ColumnMap,
+        report: ImportReport,
+        *,
+        on_duplicate: OnDuplicate,
+        write: bool,
+    ) -> None:
+        self.session = session
+        self.columns = columns
+        self.report = report
+        self.on_duplicate = on_duplicate
+        self.write = write
+        self.problems: list[Problem] = []
+        self.bad_rows = 0
+        self.now = utcnow()
+        self.companies: dict[tuple[str, str | None], uuid.UUID] = {}
+        self.company_line: dict[uuid.UUID, int] = {}
+        self.existing_companies: dict[tuple[str, str | None], uuid.UUID] = {}
+        self.contacts: dict[Any, int] = {}
+        self.existing_contacts: dict[Any, uuid.UUID] = {}
+        self.pending_companies: list[dict[str, Any]] = []
+        self.pending_links: list[dict[str, Any]] = []
+        self.pending_contacts: list[dict[str, Any]] = []
+        self.company_updates: dict[uuid.UUID, _CompanyIn] = {}
+        self.contact_updates: dict[uuid.UUID, tuple[_ContactIn, uuid.UUID | None]] = {}
+        self.near: NearDuplicateIndex[str] = NearDuplicateIndex()
+        self._inserts: tuple[BulkInsert, BulkInsert, BulkInsert] | None = None
+        self._indexes_to_build: list[Index] = []
+        self._load_existing()
+
+    # -- what is already there ------------------------------------------------------
+
+    def _load_existing(self) -> None:
+        live = select(Company.id, Company.name, Company.match_key, Company.country).where(
+            Company.merged_into_id.is_(None)
+        )
+        for company_id, name, key, country in self.session.execute(live):
+            self.existing_companies.setdefault((key, country), company_id)
+            self.near.add(key, country, name)
+        if not any(f in self.columns.fields for f in CONTACT_FIELDS):
+            return
+        people = select(Contact.id, Contact.email, Contact.company_id, Contact.name).where(
+            Contact.erased_at.is_(None)
+        )
+        for contact_id, email, employer_id, name in self.session.execute(people):
+            self.existing_contacts.setdefault(_contact_key(email, employer_id, name), contact_id)
+
+    # -- one row --------------------------------------------------------------------
+
+    def fail(self, problems: list[Problem]) -> None:
+        self.bad_rows += 1
+        self.problems.extend(problems)
+        self.write = False  # nothing more to insert: the transaction will be rolled back
+
+    def take(self, row: _Checked) -> list[Problem]:
+        """Match one checked row against the database and earlier rows; queue its writes."""
+        self.report.rows += 1
+        if row.problems:
+            return row.problems
+        line, company, contact = row.line, row.company, row.contact
+        if company is None and contact is None:
+            self.report.note("row empty", lambda: f"line {line}")
+            return []
+        problems: list[Problem] = []
+        company_id = self._place_company(line, company, problems) if company else None
+        if contact is not None:
+            self._place_contact(line, contact, company_id, problems)
+        if problems:
+            return problems
+        if len(self.pending_companies) + len(self.pending_contacts) >= BATCH_ROWS:
+            self.flush()
+        return []
 
     # -- matching -------------------------------------------------------------------
 
@@ -889,7 +1076,7 @@ class _Run:
                 conn.execute(insert(company_territories), links)
 
     def _given_company_fields(self) -> set[str]:
-        return {name for name, _ in self.company_cols}
+        return {name for name in COMPANY_FIELDS if name in self.columns.fields}
 
     def _update_contacts(self) -> None:
         columns = (
