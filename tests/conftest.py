@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -161,6 +163,18 @@ class Cli:
                 f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
             )
         return result
+
+
+def fresh_process(db_url: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`roundup-crm` as a user runs it, in a new process: where a command may fork a
+    helper (forked.py), which the in-process runner above never does."""
+    return subprocess.run(
+        [sys.executable, "-m", "roundup_crm", "--db", db_url, *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 @pytest.fixture

@@ -3,15 +3,14 @@ in a fresh process, where WeasyPrint is imported while the database is read."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from roundup_crm.config import templates_dir
 from roundup_crm.db import Database
+from tests.conftest import fresh_process
 from tests.presskit_films import FILM, add_film, with_company_config
 from tests.report_data import build_world
 from tests.test_presskit import pdf_text
@@ -19,13 +18,7 @@ from tests.test_presskit import pdf_text
 
 def run(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     """`roundup-crm` in a new process, the worker allowed."""
-    return subprocess.run(
-        [sys.executable, "-m", "roundup_crm", "--db", db_url, *args],
-        env={**os.environ, "ROUNDUP_RENDER_WORKER": "1"},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    return fresh_process(db_url, *args, ROUNDUP_RENDER_WORKER="1")
 
 
 @pytest.fixture

@@ -17,9 +17,6 @@ from sqlalchemy import JSON, Connection, Table, column, insert, table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
-# Marks "no constant" in a conversion plan (None is a value a column may be set to).
-_VARIES = object()
-
 # Page cache for a connection loading many rows into SQLite (its default is 2 MB).
 SQLITE_CACHE_KIB = 128 * 1024
 
@@ -66,9 +63,14 @@ class BulkInsert:
             if name in self.constants
         ]  # fmt: skip
         self._typed_slots = [
-            (at, varying[name], self.empty_list.get(name, _VARIES))
+            (at, varying[name])
             for at, name in enumerate(self._names)
-            if name in varying
+            if name in varying and name not in self.empty_list
+        ]
+        self._list_slots = [
+            (at, varying[name], self.empty_list[name])
+            for at, name in enumerate(self._names)
+            if name in self.empty_list
         ]
         self.count = 0
 
@@ -101,9 +103,11 @@ class BulkInsert:
         values = list(map(row.get, self._names))
         for at, constant in self._constant_slots:
             values[at] = constant
-        for at, processor, empty in self._typed_slots:
+        for at, processor in self._typed_slots:
+            values[at] = processor(values[at])
+        for at, processor, empty in self._list_slots:
             value = values[at]
-            values[at] = empty if value == [] and empty is not _VARIES else processor(value)
+            values[at] = empty if value == [] else processor(value)
         return tuple(values)
 
     def write_ready(self, rows: Sequence[Sequence[Any]]) -> int:
