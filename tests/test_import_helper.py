@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 
 from roundup_crm.config import usable_cores
 from roundup_crm.db import Database
+from roundup_crm.forked import can_fork, helper_wanted
 from roundup_crm.io import buyers
 from tests.conftest import fresh_process
 from tests.test_import_buyers import counts, write_csv
@@ -119,6 +120,12 @@ def test_errors_in_the_helper_reach_the_user(db_url: str, tmp_path: Path) -> Non
     assert counts(db_url) == (0, 0, 0)
 
 
+def wanted(path: Path, url: str) -> bool:
+    return helper_wanted(
+        path, url, switch=buyers.HELPER_SWITCH, from_bytes=buyers.HELPER_FROM_BYTES
+    )
+
+
 def test_big_files_go_to_a_helper(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -126,12 +133,12 @@ def test_big_files_go_to_a_helper(
     monkeypatch.delenv(buyers.HELPER_SWITCH, raising=False)
     path = write_csv(tmp_path / "buyers.csv", buyer_rows(120))
     database = Database(sqlite_url)
-    assert not buyers._helper_wanted(path, sqlite_url)  # small: not worth a process
-    assert not buyers._helper_wanted(path, "sqlite://")  # in memory: not shareable
+    assert not wanted(path, sqlite_url)  # small: not worth a process
+    assert not wanted(path, "sqlite://")  # in memory: not shareable
     monkeypatch.setattr(buyers, "HELPER_FROM_BYTES", 1)
-    if usable_cores() < 2 or not buyers.can_fork(buyers.HELPER_SWITCH):
+    if usable_cores() < 2 or not can_fork(buyers.HELPER_SWITCH):
         pytest.skip("no second core here, or a thread is running: no helper may be forked")
-    assert buyers._helper_wanted(path, sqlite_url)
+    assert wanted(path, sqlite_url)
     with buyers.open_buyer_file(path, kind="contacts") as rows, database.begin() as session:
         alone = list(rows.checked(session))
     with (
@@ -143,4 +150,48 @@ def test_big_files_go_to_a_helper(
     database.dispose()
     assert helped == alone and len(alone) == 121  # the empty row is never read
     monkeypatch.setenv(buyers.HELPER_SWITCH, "0")
-    assert not buyers._helper_wanted(path, sqlite_url)
+    assert not wanted(path, sqlite_url)
+
+
+# -- import all: the export read by a helper (io/backup.py, SQLite only) ---------------
+
+
+def test_import_all_through_the_helper_is_lossless(sqlite_url: str, tmp_path: Path) -> None:
+    from tests.test_backup_merge_calendar import _filled, _tables
+
+    _filled(sqlite_url)
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert fresh_process(sqlite_url, "export", "-o", str(first)).returncode == 0
+    target = f"sqlite:///{tmp_path / 'target.db'}"
+    done = fresh_process(target, "import", "all", str(first), ROUNDUP_IMPORT_WORKER="1")
+    assert done.returncode == 0, done.stderr
+    assert fresh_process(target, "export", "-o", str(second)).returncode == 0
+    assert _tables(first) == _tables(second)
+
+
+def test_a_damaged_export_read_by_the_helper_writes_nothing(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    from tests.test_backup_merge_calendar import _filled
+
+    _filled(sqlite_url)
+    path = tmp_path / "export.json"
+    assert fresh_process(sqlite_url, "export", "-o", str(path)).returncode == 0
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith('"contacts":')) + 1
+    # A broken row in the middle of the file, and, in another copy, an unknown table.
+    broken = tmp_path / "broken.json"
+    broken.write_text("".join([*lines[:at], '["half a row",\n', *lines[at:]]), encoding="utf-8")
+    renamed = tmp_path / "renamed.json"
+    renamed.write_text("".join(lines).replace('"contacts":{', '"people":{'), encoding="utf-8")
+    for damaged, said in ((broken, "unreadable row"), (renamed, "unknown table 'people'")):
+        results = []
+        for helper in ("1", "0"):
+            target = f"sqlite:///{tmp_path / f'{damaged.stem}-{helper}.db'}"
+            done = fresh_process(
+                target, "import", "all", str(damaged), ROUNDUP_IMPORT_WORKER=helper
+            )
+            assert done.returncode == 2, done.stderr
+            assert counts(target)[:2] == (0, 0)
+            results.append(done.stderr.strip().splitlines()[-1])
+        assert results[0] == results[1] and said in results[0], results

@@ -25,6 +25,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from roundup_crm.config import usable_cores
@@ -39,6 +40,21 @@ def can_fork(switch: str) -> bool:
     if sys.platform != "linux" or threading.active_count() > 1:
         return False
     return usable_cores() > 1
+
+
+def helper_wanted(path: Path, database_url: str, *, switch: str, from_bytes: int) -> bool:
+    """Whether reading `path` is worth a helper: the file is big (or `switch`=1), a fork
+    is possible, and the helper can open the same database (not an in-memory one)."""
+    from roundup_crm.db import in_memory, parse_url
+
+    if in_memory(parse_url(database_url)) or not can_fork(switch):
+        return False
+    if os.environ.get(switch) == "1":
+        return True
+    try:
+        return path.stat().st_size >= from_bytes
+    except OSError:
+        return False  # reported as the file is opened
 
 
 class Helper:

@@ -187,8 +187,12 @@ def import_all(app: App, file: Path) -> None:
 
         roundup-crm --db postgresql://crm@db.example/roundup import all roundup.json
     """
-    from roundup_crm.io.backup import import_json
+    from roundup_crm.io.backup import import_json, open_export
 
-    with app.db.begin() as session:
-        counts = import_json(session, file)
+    # Opened before the database: a big file is read by a helper process forked here.
+    with (
+        open_export(file, database_url=app.settings.database_url) as export,
+        app.db.begin() as session,
+    ):
+        counts = import_json(session, export)
     click.echo(f"imported {sum(counts.values())} rows into {len(counts)} tables from {file.name}")

@@ -13,11 +13,12 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from sqlalchemy import (
     Column,
@@ -40,15 +41,25 @@ from sqlalchemy import table as sa_table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from roundup_crm.db import SCHEMA_HEAD, database_says
+from roundup_crm.db import SCHEMA_HEAD, database_says, parse_url
 from roundup_crm.errors import CRMError, InvalidInput
-from roundup_crm.io.bulk import SQLITE_CACHE_KIB, BulkInsert, indexes_built_after
+from roundup_crm.forked import Helper, Pipe, helper_wanted
+from roundup_crm.io.bulk import (
+    SQLITE_CACHE_KIB,
+    BulkInsert,
+    collector_paused,
+    indexes_built_after,
+)
 from roundup_crm.models import metadata
 from roundup_crm.models.base import Money, UTCDateTime
 
 FORMAT = "roundup-crm export"
 FORMAT_VERSION = 1
 BATCH_ROWS = 5_000
+# Files from this size on are read by a helper process (open_export); the switch is the
+# buyer import's: ROUNDUP_IMPORT_WORKER=0 never, =1 always.
+HELPER_FROM_BYTES = 2 << 20
+HELPER_SWITCH = "ROUNDUP_IMPORT_WORKER"
 
 # What `--only` accepts: each name stands for a record and the tables that belong to it.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -418,7 +429,7 @@ def user_tables_with_rows(conn: Connection) -> list[str]:
 
 
 def import_json(
-    session: Session, path: Path, *, track: Callable[[str, int], None] | None = None
+    session: Session, export: ExportFile, *, track: Callable[[str, int], None] | None = None
 ) -> dict[str, int]:
     """Load an export into an empty database; returns rows per table."""
     conn = session.connection()
@@ -433,6 +444,111 @@ def import_json(
             "(--db sqlite:///new.db, or an empty PostgreSQL database) and import there"
         )
     counts: dict[str, int] = {}
+    with collector_paused():
+        events = export.events(conn)
+        for event in events:
+            _kind, name, columns = event
+            table = metadata.tables[name]
+            if name in REFERENCE_TABLES:
+                _clear_reference(conn, name)
+            try:
+                with indexes_built_after(conn, table):
+                    counts[name] = _load(conn, table, columns, _section(events), track)
+            except DBAPIError as exc:  # a damaged file: a dangling reference, a bad id...
+                raise InvalidInput(
+                    "FILE", export.name, f"table {name} does not load: {database_says(exc)}"
+                ) from None
+    return counts
+
+
+# -- reading the file, here or in a helper process -----------------------------------
+#
+# The file is read as a stream of events: ("table", name, columns), then ("rows", rows
+# ready for the driver, self-references to set afterwards) per batch, then ("end",).
+
+
+class ExportFile(Protocol):
+    """An export opened for `import_json`."""
+
+    name: str
+
+    def events(self, conn: Connection) -> Iterator[tuple[Any, ...]]:
+        """The file's tables and rows, converted for `conn`'s database."""
+        ...
+
+
+@contextmanager
+def open_export(path: Path, *, database_url: str | None = None) -> Iterator[ExportFile]:
+    """Open an export for `import_json`.
+
+    Into SQLite, reading, decoding and converting the rows takes about half as long as
+    inserting them; a big file is therefore read by a helper process on a second core
+    (forked.py) while this one inserts. Enter this before the command opens the
+    database: a fork must not inherit a connection. Into PostgreSQL the server already
+    inserts on another core (no gain was measured with a helper), and where no helper
+    may be forked, the rows are read here, with the same code and result."""
+    if (
+        database_url is not None
+        and parse_url(database_url).get_backend_name() == "sqlite"
+        and helper_wanted(path, database_url, switch=HELPER_SWITCH, from_bytes=HELPER_FROM_BYTES)
+    ):
+        helper = Helper(_read_in_helper, (path, database_url), name="export reader")
+        reader = _HelperExport(path.name, helper)
+        try:
+            yield reader
+        except BaseException:
+            helper.close(wait=False)
+            raise
+        helper.close(wait=reader.done)
+        return
+    yield _LocalExport(path)
+
+
+class _LocalExport:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+
+    def events(self, conn: Connection) -> Iterator[tuple[Any, ...]]:
+        return _prepared(self.path, conn.dialect)
+
+
+class _HelperExport:
+    def __init__(self, name: str, helper: Helper) -> None:
+        self.name = name
+        self._helper = helper
+        self.done = False
+
+    def events(self, conn: Connection) -> Iterator[tuple[Any, ...]]:
+        # The helper waits for this: the database is ready (migrated) only now.
+        self._helper.send("go")
+        while True:
+            event = self._helper.receive()
+            if event is None:
+                self.done = True
+                return
+            yield event
+
+
+def _read_in_helper(pipe: Pipe, path: Path, database_url: str) -> None:
+    from roundup_crm.db import make_engine
+
+    if pipe.recv() != "go":
+        return
+    engine = make_engine(database_url)
+    try:
+        with engine.connect():  # the dialect learns what the server supports
+            pass
+        with collector_paused():
+            for event in _prepared(path, engine.dialect):
+                pipe.send(("ok", event))
+        pipe.send(("ok", None))
+    finally:
+        engine.dispose()
+
+
+def _prepared(path: Path, dialect: Any) -> Iterator[tuple[Any, ...]]:
+    """The events of one export file, values converted for `dialect`."""
     with path.open("r", encoding="utf-8") as handle:
         _head, sections = read_export(handle, path.name)
         for section in sections:
@@ -448,16 +564,37 @@ def import_json(
                     f"table {section.name} columns differ from this version "
                     f"(missing {sorted(missing)}, unknown {sorted(extra)})",
                 )
-            if section.name in REFERENCE_TABLES:
-                _clear_reference(conn, section.name)
-            try:
-                with indexes_built_after(conn, table):
-                    counts[section.name] = _load(conn, table, section, track)
-            except DBAPIError as exc:  # a damaged file: a dangling reference, a bad id...
-                raise InvalidInput(
-                    "FILE", path.name, f"table {section.name} does not load: {database_says(exc)}"
-                ) from None
-    return counts
+            yield ("table", section.name, section.columns)
+            converters = _from_json(table, section.columns, dialect)
+            active = [(i, c) for i, c in enumerate(converters) if c is not None]
+            # A row pointing at another row of its own table (a company merged into
+            # another) is inserted without the link, which is set once every row is in.
+            self_refs = [
+                section.columns.index(fk.parent.name)
+                for fk in table.foreign_keys
+                if fk.column.table is table
+            ]
+            id_at = section.columns.index("id") if self_refs else -1
+            batch: list[list[Any]] = []
+            for values in section.rows:
+                batch.append(values)
+                if len(batch) >= BATCH_ROWS:
+                    later: list[tuple[str, Any, Any]] = []
+                    ready = _converted(batch, active, self_refs, id_at, section, later)
+                    yield ("rows", ready, later)
+                    batch = []
+            if batch:
+                later = []
+                yield ("rows", _converted(batch, active, self_refs, id_at, section, later), later)
+            yield ("end",)
+
+
+def _section(events: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, Any]]:
+    """One table's batches: the events up to its end."""
+    for event in events:
+        if event[0] == "end":
+            return
+        yield event[1], event[2]
 
 
 def _clear_reference(conn: Connection, name: str) -> None:
@@ -470,33 +607,18 @@ def _clear_reference(conn: Connection, name: str) -> None:
 def _load(
     conn: Connection,
     table: Table,
-    section: Section,
+    columns: list[str],
+    batches: Iterator[tuple[Any, Any]],
     track: Callable[[str, int], None] | None,
 ) -> int:
-    converters = _from_json(table, section.columns, conn.dialect)
-    active = [(i, c) for i, c in enumerate(converters) if c is not None]
-    # A row pointing at another row of its own table (a company merged into another)
-    # is inserted without the link, which is set once every row is in.
-    self_refs = [
-        section.columns.index(fk.parent.name)
-        for fk in table.foreign_keys
-        if fk.column.table is table
-    ]
-    id_at = section.columns.index("id") if self_refs else -1
-    later: list[tuple[str, Any, Any]] = []
-    bulk = BulkInsert(conn, table, columns=section.columns)
-    batch: list[list[Any]] = []
-    for values in section.rows:
-        batch.append(values)
-        if len(batch) >= BATCH_ROWS:
-            bulk.write_ready(_converted(batch, active, self_refs, id_at, section, later))
-            batch = []
-            if track is not None:
-                track(table.name, bulk.count)
-    bulk.write_ready(_converted(batch, active, self_refs, id_at, section, later))
-    if track is not None:
-        track(table.name, bulk.count)
-    for column_name, row_id, target in later:
+    bulk = BulkInsert(conn, table, columns=columns)
+    links: list[tuple[str, Any, Any]] = []
+    for rows, later in batches:
+        bulk.write_ready(rows)
+        links.extend(later)
+        if track is not None:
+            track(table.name, bulk.count)
+    for column_name, row_id, target in links:
         conn.execute(
             update(table)
             .where(table.c.id == uuid.UUID(row_id))

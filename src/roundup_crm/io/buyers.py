@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -26,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from roundup_crm.db import current_agent
 from roundup_crm.errors import Ambiguous, CRMError, InvalidInput
-from roundup_crm.forked import Helper, Pipe, can_fork
+from roundup_crm.forked import Helper, Pipe, helper_wanted
 from roundup_crm.io import tabular
 from roundup_crm.io.bulk import SQLITE_CACHE_KIB, BulkInsert, collector_paused
 from roundup_crm.io.tabular import open_table
@@ -452,7 +451,9 @@ def open_buyer_file(
     file, an in-memory database or a machine where no helper may be forked: the rows
     are checked here, with the same code and result. `keep_cells` keeps each row's
     cells for a reject file."""
-    if database_url is not None and _helper_wanted(path, database_url):
+    if database_url is not None and helper_wanted(
+        path, database_url, switch=HELPER_SWITCH, from_bytes=HELPER_FROM_BYTES
+    ):
         reader = _HelperRows(path, kind, mapping or {}, encoding, sheet, keep_cells, database_url)
         try:
             yield reader
@@ -463,19 +464,6 @@ def open_buyer_file(
         return
     with open_table(path, recognise=recognise, encoding=encoding, sheet=sheet) as table:
         yield _LocalRows(table, map_columns(table.headers, kind, mapping or {}), keep_cells)
-
-
-def _helper_wanted(path: Path, database_url: str) -> bool:
-    from roundup_crm.db import in_memory, parse_url
-
-    if in_memory(parse_url(database_url)) or not can_fork(HELPER_SWITCH):
-        return False
-    if os.environ.get(HELPER_SWITCH) == "1":
-        return True
-    try:
-        return path.stat().st_size >= HELPER_FROM_BYTES
-    except OSError:
-        return False  # reported as the file is opened
 
 
 class _LocalRows:
