@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from roundup_crm import forked
 from roundup_crm.config import usable_cores
 from roundup_crm.db import Database
 from roundup_crm.forked import can_fork, helper_wanted
@@ -45,13 +46,13 @@ def buyer_rows(count: int) -> list[list[str]]:
 def test_helper_imports_what_the_command_alone_imports(db_url: str, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "buyers.csv", buyer_rows(300))
     alone = fresh_process(db_url, "import", "contacts", str(path), "--dry-run",
-                          ROUNDUP_IMPORT_WORKER="0")  # fmt: skip
+                          ROUNDUP_FILE_WORKER="0")  # fmt: skip
     helped = fresh_process(db_url, "import", "contacts", str(path), "--dry-run",
-                           ROUNDUP_IMPORT_WORKER="1")  # fmt: skip
+                           ROUNDUP_FILE_WORKER="1")  # fmt: skip
     assert alone.returncode == helped.returncode == 0, helped.stderr
     assert helped.stdout == alone.stdout
     assert "301 rows" in helped.stdout  # an empty row is not a row
-    done = fresh_process(db_url, "import", "contacts", str(path), ROUNDUP_IMPORT_WORKER="1")
+    done = fresh_process(db_url, "import", "contacts", str(path), ROUNDUP_FILE_WORKER="1")
     assert done.returncode == 0, done.stderr
     assert counts(db_url)[:2] == (101, 301)
     engine = create_engine(db_url)
@@ -70,7 +71,7 @@ def test_helper_imports_what_the_command_alone_imports(db_url: str, tmp_path: Pa
     assert tuple(wien) == ("AT", "+43158800")
     assert links == 21  # companies 0, 5, ..., 95 buy for German-speaking Europe; Wien Kino
     assert hangul == 50
-    again = fresh_process(db_url, "import", "contacts", str(path), ROUNDUP_IMPORT_WORKER="1")
+    again = fresh_process(db_url, "import", "contacts", str(path), ROUNDUP_FILE_WORKER="1")
     assert "Nothing new" in again.stdout
     assert counts(db_url)[:2] == (101, 301)
 
@@ -80,7 +81,7 @@ def test_bad_rows_found_by_the_helper_import_nothing(db_url: str, tmp_path: Path
     rows[5][2] = "Atlantis"  # a territory the database does not know
     rows[9][5] = "agent@"
     path = write_csv(tmp_path / "bad.csv", rows)
-    done = fresh_process(db_url, "import", "contacts", str(path), ROUNDUP_IMPORT_WORKER="1")
+    done = fresh_process(db_url, "import", "contacts", str(path), ROUNDUP_FILE_WORKER="1")
     assert done.returncode == 2
     assert "2 bad row(s), nothing was imported" in done.stderr
     assert "line 6, column 'Territory': invalid territory 'Atlantis'" in done.stderr
@@ -88,7 +89,7 @@ def test_bad_rows_found_by_the_helper_import_nothing(db_url: str, tmp_path: Path
     assert counts(db_url) == (0, 0, 0)
     rejects = tmp_path / "rejects.csv"
     kept = fresh_process(db_url, "import", "contacts", str(path), "--skip-invalid",
-                         str(rejects), ROUNDUP_IMPORT_WORKER="1")  # fmt: skip
+                         str(rejects), ROUNDUP_FILE_WORKER="1")  # fmt: skip
     assert kept.returncode == 0, kept.stderr
     assert "2 bad row(s) set aside" in kept.stdout
     saved = list(csv.reader(rejects.read_text(encoding="utf-8-sig").splitlines()))
@@ -100,7 +101,7 @@ def test_bad_rows_found_by_the_helper_import_nothing(db_url: str, tmp_path: Path
 
 def test_errors_in_the_helper_reach_the_user(db_url: str, tmp_path: Path) -> None:
     missing = fresh_process(db_url, "import", "contacts", str(tmp_path / "none.csv"),
-                            ROUNDUP_IMPORT_WORKER="1")  # fmt: skip
+                            ROUNDUP_FILE_WORKER="1")  # fmt: skip
     assert missing.returncode == 2
     assert "no such file" in missing.stderr
     # A byte that is not UTF-8 far past the part read to detect the format: found by
@@ -109,8 +110,8 @@ def test_errors_in_the_helper_reach_the_user(db_url: str, tmp_path: Path) -> Non
     data = path.read_bytes().replace(b"Agent 1900,", b"Agent \xe9 1900,")
     path.write_bytes(data)
     args = ("import", "contacts", str(path), "--encoding", "utf-8")
-    done = fresh_process(db_url, *args, ROUNDUP_IMPORT_WORKER="1")
-    alone = fresh_process(db_url, *args, ROUNDUP_IMPORT_WORKER="0")
+    done = fresh_process(db_url, *args, ROUNDUP_FILE_WORKER="1")
+    alone = fresh_process(db_url, *args, ROUNDUP_FILE_WORKER="0")
     assert done.returncode == alone.returncode == 2
     last = done.stderr.strip().splitlines()[-1]
     assert last == alone.stderr.strip().splitlines()[-1]
@@ -120,25 +121,19 @@ def test_errors_in_the_helper_reach_the_user(db_url: str, tmp_path: Path) -> Non
     assert counts(db_url) == (0, 0, 0)
 
 
-def wanted(path: Path, url: str) -> bool:
-    return helper_wanted(
-        path, url, switch=buyers.HELPER_SWITCH, from_bytes=buyers.HELPER_FROM_BYTES
-    )
-
-
 def test_big_files_go_to_a_helper(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The choice itself, and the checked rows compared one by one."""
-    monkeypatch.delenv(buyers.HELPER_SWITCH, raising=False)
+    monkeypatch.delenv(forked.FILE_SWITCH, raising=False)
     path = write_csv(tmp_path / "buyers.csv", buyer_rows(120))
     database = Database(sqlite_url)
-    assert not wanted(path, sqlite_url)  # small: not worth a process
-    assert not wanted(path, "sqlite://")  # in memory: not shareable
-    monkeypatch.setattr(buyers, "HELPER_FROM_BYTES", 1)
-    if usable_cores() < 2 or not can_fork(buyers.HELPER_SWITCH):
+    assert not helper_wanted(path, sqlite_url)  # small: not worth a process
+    assert not helper_wanted(path, "sqlite://")  # in memory: not shareable
+    monkeypatch.setattr(forked, "FILE_FROM_BYTES", 1)
+    if usable_cores() < 2 or not can_fork(forked.FILE_SWITCH):
         pytest.skip("no second core here, or a thread is running: no helper may be forked")
-    assert wanted(path, sqlite_url)
+    assert helper_wanted(path, sqlite_url)
     with buyers.open_buyer_file(path, kind="contacts") as rows, database.begin() as session:
         alone = list(rows.checked(session))
     with (
@@ -149,8 +144,8 @@ def test_big_files_go_to_a_helper(
         helped = list(rows.checked(session))
     database.dispose()
     assert helped == alone and len(alone) == 121  # the empty row is never read
-    monkeypatch.setenv(buyers.HELPER_SWITCH, "0")
-    assert not wanted(path, sqlite_url)
+    monkeypatch.setenv(forked.FILE_SWITCH, "0")
+    assert not helper_wanted(path, sqlite_url)
 
 
 # -- import all: the export read by a helper (io/backup.py, SQLite only) ---------------
@@ -163,7 +158,7 @@ def test_import_all_through_the_helper_is_lossless(sqlite_url: str, tmp_path: Pa
     first, second = tmp_path / "first.json", tmp_path / "second.json"
     assert fresh_process(sqlite_url, "export", "-o", str(first)).returncode == 0
     target = f"sqlite:///{tmp_path / 'target.db'}"
-    done = fresh_process(target, "import", "all", str(first), ROUNDUP_IMPORT_WORKER="1")
+    done = fresh_process(target, "import", "all", str(first), ROUNDUP_FILE_WORKER="1")
     assert done.returncode == 0, done.stderr
     assert fresh_process(target, "export", "-o", str(second)).returncode == 0
     assert _tables(first) == _tables(second)
@@ -189,9 +184,30 @@ def test_a_damaged_export_read_by_the_helper_writes_nothing(
         for helper in ("1", "0"):
             target = f"sqlite:///{tmp_path / f'{damaged.stem}-{helper}.db'}"
             done = fresh_process(
-                target, "import", "all", str(damaged), ROUNDUP_IMPORT_WORKER=helper
+                target, "import", "all", str(damaged), ROUNDUP_FILE_WORKER=helper
             )
             assert done.returncode == 2, done.stderr
             assert counts(target)[:2] == (0, 0)
             results.append(done.stderr.strip().splitlines()[-1])
         assert results[0] == results[1] and said in results[0], results
+
+
+def test_export_written_by_the_helper_is_the_same_file(sqlite_url: str, tmp_path: Path) -> None:
+    from tests.test_backup_merge_calendar import _filled
+
+    _filled(sqlite_url)
+    files = {}
+    for helper in ("1", "0"):
+        files[helper] = tmp_path / f"export-{helper}.json"
+        done = fresh_process(sqlite_url, "export", "-o", str(files[helper]),
+                             ROUNDUP_FILE_WORKER=helper)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    piped = fresh_process(sqlite_url, "export", ROUNDUP_FILE_WORKER="1")
+    # The same bytes, the export time in the first line aside.
+    texts = [f.read_text(encoding="utf-8") for f in files.values()] + [piped.stdout]
+    assert len({t.split("\n", 1)[1] for t in texts}) == 1
+    assert "범죄도시4" in texts[0]
+    assert not list(tmp_path.glob("*.partial"))
+    nowhere = fresh_process(sqlite_url, "export", "-o", str(tmp_path / "no" / "x.json"),
+                            ROUNDUP_FILE_WORKER="1")  # fmt: skip
+    assert nowhere.returncode == 2 and "no such folder" in nowhere.stderr

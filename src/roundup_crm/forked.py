@@ -42,17 +42,24 @@ def can_fork(switch: str) -> bool:
     return usable_cores() > 1
 
 
-def helper_wanted(path: Path, database_url: str, *, switch: str, from_bytes: int) -> bool:
-    """Whether reading `path` is worth a helper: the file is big (or `switch`=1), a fork
-    is possible, and the helper can open the same database (not an in-memory one)."""
+# The helpers reading and writing files (buyer imports, import all, export):
+# ROUNDUP_FILE_WORKER=0 never, =1 always (where one may be forked at all), else for
+# files from FILE_FROM_BYTES on; smaller ones take less than starting a process.
+FILE_SWITCH = "ROUNDUP_FILE_WORKER"
+FILE_FROM_BYTES = 2 << 20
+
+
+def helper_wanted(path: Path, database_url: str) -> bool:
+    """Whether reading `path` is worth a file helper: the file is big (or the switch is
+    1), a fork is possible, and the helper can open the same database (not in memory)."""
     from roundup_crm.db import in_memory, parse_url
 
-    if in_memory(parse_url(database_url)) or not can_fork(switch):
+    if in_memory(parse_url(database_url)) or not can_fork(FILE_SWITCH):
         return False
-    if os.environ.get(switch) == "1":
+    if os.environ.get(FILE_SWITCH) == "1":
         return True
     try:
-        return path.stat().st_size >= from_bytes
+        return path.stat().st_size >= FILE_FROM_BYTES
     except OSError:
         return False  # reported as the file is opened
 
@@ -67,6 +74,7 @@ class Helper:
         from_child, to_parent = context.Pipe(duplex=False)
         from_parent, to_child = context.Pipe(duplex=False)
         _widen(to_parent)
+        _widen(to_child)
         self._pipe = Pipe(from_child, to_child)
         child_end = Pipe(from_parent, to_parent)
         self.name = name
@@ -84,6 +92,10 @@ class Helper:
         try:
             self._pipe.send(message)
         except OSError:
+            # The helper ended: with an error it sent first, if it could.
+            with contextlib.suppress(EOFError, OSError):
+                if self._pipe.poll():
+                    self.receive()
             raise self._stopped() from None
 
     def receive(self) -> Any:
@@ -140,9 +152,9 @@ class Pipe:
         self._out.close()
 
 
-# Room for the helper's answers while the command is busy elsewhere (a batch of inserts):
-# the helper keeps working instead of waiting for the command to read. 1 MiB is what
-# Linux lets any process ask for (fs.pipe-max-size).
+# Room for what one side sends while the other is busy (a batch of inserts, a batch of
+# JSON to write): the sender keeps working instead of waiting for the reader. 1 MiB is
+# what Linux lets any process ask for (fs.pipe-max-size).
 _PIPE_BYTES = 1 << 20
 
 

@@ -45,19 +45,30 @@ def export(ctx: click.Context, fmt: str, output: Path | None, only: str | None) 
     """
     if ctx.invoked_subcommand is not None:
         return
-    from roundup_crm.io.backup import export_json
+    from roundup_crm.errors import InvalidInput
+    from roundup_crm.io.backup import JsonWriter, export_json, export_sink
 
     app = ctx.find_object(App)
     assert app is not None
     groups = [g for g in only.split(",") if g.strip()] if only else None
-    with app.db.begin(readonly=True) as session:
-        if output is None:
-            export_json(session, sys.stdout, only=groups)
-            return
-        partial = output.with_name(output.name + ".partial")
-        with partial.open("w", encoding="utf-8", newline="\n") as handle:
-            counts = export_json(session, handle, only=groups)
-        partial.replace(output)
+    if output is None:
+        with app.db.begin(readonly=True) as session:
+            export_json(session, JsonWriter(sys.stdout, app.db.engine.dialect), only=groups)
+        return
+    if not output.parent.is_dir():
+        raise InvalidInput("--output", str(output), "no such folder")
+    partial = output.with_name(output.name + ".partial")
+    try:
+        # Opened before the database: from SQLite, a helper process forked here writes.
+        with (
+            export_sink(partial, database_url=app.settings.database_url) as sink,
+            app.db.begin(readonly=True) as session,
+        ):
+            counts = export_json(session, sink, only=groups)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(output)
     click.echo(
         f"exported {sum(counts.values())} rows from {len(counts)} tables to {output}", err=True
     )

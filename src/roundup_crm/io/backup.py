@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 
 from roundup_crm.db import SCHEMA_HEAD, database_says, parse_url
 from roundup_crm.errors import CRMError, InvalidInput
-from roundup_crm.forked import Helper, Pipe, helper_wanted
+from roundup_crm.forked import FILE_SWITCH, Helper, Pipe, can_fork, helper_wanted
 from roundup_crm.io.bulk import (
     SQLITE_CACHE_KIB,
     BulkInsert,
@@ -56,10 +56,6 @@ from roundup_crm.models.base import Money, UTCDateTime
 FORMAT = "roundup-crm export"
 FORMAT_VERSION = 1
 BATCH_ROWS = 5_000
-# Files from this size on are read by a helper process (open_export); the switch is the
-# buyer import's: ROUNDUP_IMPORT_WORKER=0 never, =1 always.
-HELPER_FROM_BYTES = 2 << 20
-HELPER_SWITCH = "ROUNDUP_IMPORT_WORKER"
 
 # What `--only` accepts: each name stands for a record and the tables that belong to it.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -205,8 +201,10 @@ def _dumps(value: Any) -> str:
     return _encode(value)
 
 
-def export_json(session: Session, out: IO[str], *, only: list[str] | None = None) -> dict[str, int]:
-    """Write the database (or the `only` groups) to `out`; returns rows per table."""
+def export_json(
+    session: Session, out: ExportSink, *, only: list[str] | None = None
+) -> dict[str, int]:
+    """Read the database (or the `only` groups) into `out`; returns rows per table."""
     tables = tables_for(only)
     head = {
         "format": FORMAT,
@@ -215,30 +213,128 @@ def export_json(session: Session, out: IO[str], *, only: list[str] | None = None
         "exported_at": datetime.now(UTC).isoformat(),
         "only": sorted(only) if only else None,
     }
-    out.write(_dumps(head)[:-1] + ',"tables":{\n')
+    out.send(("head", head))
     counts: dict[str, int] = {}
     conn = session.connection()
-    for position, table in enumerate(tables):
-        columns = [c.name for c in table.columns]
-        out.write(f'{_dumps(table.name)}:{{"columns":{_dumps(columns)},"rows":[\n')
-        query, converters = _to_json(table, conn.dialect)
+    for table in tables:
+        out.send(("table", table.name))
+        query, _converters = _to_json(table, conn.dialect)
         result = conn.execution_options(yield_per=BATCH_ROWS).execute(query)
         count = 0
-        # A batch at a time: each column converted with map, each row encoded by one
-        # shared encoder, rows joined into one write.
         for batch in result.partitions():
+            out.send(("rows", batch))
+            count += len(batch)
+        out.send(("end",))
+        counts[table.name] = count
+    out.send(("done",))
+    return counts
+
+
+class ExportSink(Protocol):
+    """Where `export_json` sends what it reads: ("head", header), then per table
+    ("table", name), ("rows", rows)..., ("end",), and last ("done",)."""
+
+    def send(self, event: tuple[Any, ...]) -> None: ...
+
+
+class JsonWriter:
+    """Writes the export file from those events: each batch converted column by column
+    (map), each row encoded by one shared encoder, rows joined into one write."""
+
+    def __init__(self, out: IO[str], dialect: Any) -> None:
+        self.out = out
+        self.dialect = dialect
+        self.tables = 0
+        self.count = 0
+        self.converters: list[Callable[[Any], Any]] = []
+
+    def send(self, event: tuple[Any, ...]) -> None:
+        kind = event[0]
+        out = self.out
+        if kind == "rows":
+            batch = event[1]
             columns_of_batch = [
                 values if convert is _same else list(map(convert, values))
-                for convert, values in zip(converters, zip(*batch, strict=True), strict=True)
+                for convert, values in zip(self.converters, zip(*batch, strict=True), strict=True)
             ]
             lines = ",\n".join(map(_encode, zip(*columns_of_batch, strict=True)))
-            out.write(lines if count == 0 else ",\n" + lines)
-            count += len(batch)
-        out.write(("\n" if count else "") + "]}" + ("," if position < len(tables) - 1 else ""))
-        out.write("\n")
-        counts[table.name] = count
-    out.write("}}\n")
-    return counts
+            out.write(lines if self.count == 0 else ",\n" + lines)
+            self.count += len(batch)
+        elif kind == "table":
+            table = metadata.tables[event[1]]
+            columns = [c.name for c in table.columns]
+            out.write((",\n" if self.tables else "") + _dumps(table.name))
+            out.write(f':{{"columns":{_dumps(columns)},"rows":[\n')
+            self.converters = _to_json(table, self.dialect)[1]
+            self.tables += 1
+            self.count = 0
+        elif kind == "end":
+            out.write(("\n" if self.count else "") + "]}")
+        elif kind == "head":
+            out.write(_dumps(event[1])[:-1] + ',"tables":{\n')
+        elif kind == "done":
+            out.write(("\n" if self.tables else "") + "}}\n")
+
+
+@contextmanager
+def export_sink(path: Path, *, database_url: str) -> Iterator[ExportSink]:
+    """The export written to `path`.
+
+    From SQLite, reading the rows costs about two thirds of turning them into JSON
+    text; the text is therefore made and written by a helper process on a second core
+    (forked.py) while this one reads. Enter this before the command opens the
+    database: a fork must not inherit a connection. From PostgreSQL the server
+    already writes most values as JSON text, and where no helper may be forked, this
+    process writes the file, with the same result."""
+    if parse_url(database_url).get_backend_name() == "sqlite" and can_fork(FILE_SWITCH):
+        helper = Helper(_write_in_helper, (path, database_url), name="export writer")
+        sink = _HelperSink(helper)
+        try:
+            yield sink
+        except BaseException:
+            helper.close(wait=False)
+            raise
+        helper.close(wait=True)
+        return
+    from roundup_crm.db import make_engine
+
+    engine = make_engine(database_url)  # for its dialect: no connection is opened
+    try:
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            yield JsonWriter(handle, engine.dialect)
+    finally:
+        engine.dispose()
+
+
+class _HelperSink:
+    def __init__(self, helper: Helper) -> None:
+        self._helper = helper
+
+    def send(self, event: tuple[Any, ...]) -> None:
+        if event[0] == "rows":
+            event = ("rows", [tuple(row) for row in event[1]])
+        self._helper.send(event)
+        if event[0] == "done":
+            self._helper.receive()  # written and closed, or the helper's error
+
+
+def _write_in_helper(pipe: Pipe, path: Path, database_url: str) -> None:
+    from roundup_crm.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect():  # the dialect learns what the database supports
+            pass
+        with collector_paused(), path.open("w", encoding="utf-8", newline="\n") as handle:
+            writer = JsonWriter(handle, engine.dialect)
+            while True:
+                event = pipe.recv()
+                writer.send(event)
+                if event[0] == "done":
+                    break
+        pipe.send(("ok", None))
+    finally:
+        engine.dispose()
 
 
 # --- import -------------------------------------------------------------------------
@@ -490,7 +586,7 @@ def open_export(path: Path, *, database_url: str | None = None) -> Iterator[Expo
     if (
         database_url is not None
         and parse_url(database_url).get_backend_name() == "sqlite"
-        and helper_wanted(path, database_url, switch=HELPER_SWITCH, from_bytes=HELPER_FROM_BYTES)
+        and helper_wanted(path, database_url)
     ):
         helper = Helper(_read_in_helper, (path, database_url), name="export reader")
         reader = _HelperExport(path.name, helper)

@@ -48,10 +48,6 @@ OnDuplicate = Literal["skip", "update", "error"]
 ON_DUPLICATE = ("skip", "update", "error")
 
 BATCH_ROWS = 5_000
-# Files from this size on are read and checked by a helper process (open_buyer_file);
-# ROUNDUP_IMPORT_WORKER=0 never, =1 always (where a helper may be forked at all).
-HELPER_FROM_BYTES = 2 << 20
-HELPER_SWITCH = "ROUNDUP_IMPORT_WORKER"
 HELPER_BATCH_ROWS = 200
 LISTED_PROBLEMS = 20
 LISTED_EXAMPLES = 10
@@ -451,9 +447,7 @@ def open_buyer_file(
     file, an in-memory database or a machine where no helper may be forked: the rows
     are checked here, with the same code and result. `keep_cells` keeps each row's
     cells for a reject file."""
-    if database_url is not None and helper_wanted(
-        path, database_url, switch=HELPER_SWITCH, from_bytes=HELPER_FROM_BYTES
-    ):
+    if database_url is not None and helper_wanted(path, database_url):
         reader = _HelperRows(path, kind, mapping or {}, encoding, sheet, keep_cells, database_url)
         try:
             yield reader
