@@ -126,6 +126,25 @@ def _assert_untouched(cli: Cli, before: dict[str, tuple[int, str]]) -> None:
     assert changed == {}
 
 
+def _nothing_left_running(marker: str, timeout: float = 15) -> None:
+    """The killed command's helper process (forked.py, which shows the same command
+    line) notices and ends too."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = []
+        for entry in Path("/proc").glob("[0-9]*"):
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if marker.encode() in cmdline and int(entry.name) != os.getpid():
+                left.append(entry.name)
+        if not left:
+            return
+        assert time.monotonic() < deadline, f"still running after the kill: {left}"
+        time.sleep(0.1)
+
+
 @pytest.mark.slow
 def test_killed_in_the_middle_of_a_100k_row_import_leaves_nothing(
     cli: Cli, buyer_list: Path
@@ -142,6 +161,7 @@ def test_killed_in_the_middle_of_a_100k_row_import_leaves_nothing(
     )
     proc = _start(cli.url, "import", "contacts", str(buyer_list))
     _kill_while_writing(proc, probe, after=0)
+    _nothing_left_running(str(buyer_list))
     if not cli.url.startswith("sqlite"):
         _postgres_idle(cli.url)
     _assert_untouched(cli, before)

@@ -79,7 +79,7 @@ class Helper:
         child_end = Pipe(from_parent, to_parent)
         self.name = name
         self._process = context.Process(
-            target=_run, args=(target, child_end, args), name=name, daemon=True
+            target=_run, args=(target, child_end, self._pipe, args), name=name, daemon=True
         )
         self._process.start()
         child_end.close()
@@ -180,8 +180,13 @@ def _error(exc: Exception) -> tuple[str, Any]:
     return ("failed", traceback.format_exc())
 
 
-def _run(target: Callable[..., None], pipe: Pipe, args: tuple[Any, ...]) -> None:
+def _run(target: Callable[..., None], pipe: Pipe, parent_end: Pipe, args: tuple[Any, ...]) -> None:
     import signal
+
+    # The fork holds copies of the command's ends of both pipes: closed, so that if the
+    # command dies (killed, say) the helper's next read ends and its next write fails,
+    # instead of waiting forever on a pipe it keeps open itself.
+    parent_end.close()
 
     # The command in front reports an interrupt; the helper just goes away with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
