@@ -23,7 +23,7 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,7 @@ class Helper:
         )
         self._process.start()
         child_end.close()
+        self.finished = False
 
     @property
     def alive(self) -> bool:
@@ -110,6 +111,17 @@ class Helper:
             assert isinstance(payload, CRMError)
             raise payload
         raise RuntimeError(f"the {self.name} failed:\n{payload}")
+
+    def stream(self) -> Iterator[Any]:
+        """Tell a helper that waits for it to go on, then yield what it sends until it
+        sends None (after which `finished` is true)."""
+        self.send("go")
+        while True:
+            item = self.receive()
+            if item is None:
+                self.finished = True
+                return
+            yield item
 
     def _stopped(self) -> CRMError:
         self._process.join(timeout=1)

@@ -595,7 +595,7 @@ def open_export(path: Path, *, database_url: str | None = None) -> Iterator[Expo
         except BaseException:
             helper.close(wait=False)
             raise
-        helper.close(wait=reader.done)
+        helper.close(wait=helper.finished)
         return
     yield _LocalExport(path)
 
@@ -613,17 +613,10 @@ class _HelperExport:
     def __init__(self, name: str, helper: Helper) -> None:
         self.name = name
         self._helper = helper
-        self.done = False
 
     def events(self, conn: Connection) -> Iterator[tuple[Any, ...]]:
-        # The helper waits for this: the database is ready (migrated) only now.
-        self._helper.send("go")
-        while True:
-            event = self._helper.receive()
-            if event is None:
-                self.done = True
-                return
-            yield event
+        # The helper waits for the go: the database is ready (migrated) only now.
+        return self._helper.stream()
 
 
 def _read_in_helper(pipe: Pipe, path: Path, database_url: str) -> None:

@@ -447,8 +447,9 @@ def open_buyer_file(
     file, an in-memory database or a machine where no helper may be forked: the rows
     are checked here, with the same code and result. `keep_cells` keeps each row's
     cells for a reject file."""
+    source = _Reading(path, kind, mapping or {}, encoding, sheet, keep_cells)
     if database_url is not None and helper_wanted(path, database_url):
-        reader = _HelperRows(path, kind, mapping or {}, encoding, sheet, keep_cells, database_url)
+        reader = _HelperRows(source, database_url)
         try:
             yield reader
         except BaseException:
@@ -456,8 +457,27 @@ def open_buyer_file(
             raise
         reader.close()
         return
-    with open_table(path, recognise=recognise, encoding=encoding, sheet=sheet) as table:
-        yield _LocalRows(table, map_columns(table.headers, kind, mapping or {}), keep_cells)
+    with source.opened() as (table, columns):
+        yield _LocalRows(table, columns, keep_cells)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How to read the file: the same here and in a helper."""
+
+    path: Path
+    kind: Kind
+    mapping: dict[str, str]
+    encoding: str | None
+    sheet: str | None
+    keep_cells: bool
+
+    @contextmanager
+    def opened(self) -> Iterator[tuple[tabular.Table, ColumnMap]]:
+        with open_table(
+            self.path, recognise=recognise, encoding=self.encoding, sheet=self.sheet
+        ) as table:
+            yield table, map_columns(table.headers, self.kind, self.mapping)
 
 
 class _LocalRows:
@@ -477,65 +497,36 @@ class _LocalRows:
 class _HelperRows:
     """The rows as a forked helper reads and checks them, in batches."""
 
-    def __init__(
-        self,
-        path: Path,
-        kind: Kind,
-        mapping: dict[str, str],
-        encoding: str | None,
-        sheet: str | None,
-        keep_cells: bool,
-        database_url: str,
-    ) -> None:
-        self._helper = Helper(
-            _read_in_helper,
-            (path, kind, mapping, encoding, sheet, keep_cells, database_url),
-            name="file reader",
-        )
+    def __init__(self, source: _Reading, database_url: str) -> None:
+        self._helper = Helper(_read_in_helper, (source, database_url), name="file reader")
         try:
             self.name, self.described, self.columns = self._helper.receive()
         except BaseException:
             self._helper.close(wait=False)
             raise
-        self._done = False
 
     def checked(self, session: Session) -> Iterator[_Checked]:
-        # The helper waits for this: the database is ready (migrated) only now.
-        self._helper.send("go")
-        while True:
-            batch: list[_Checked] | None = self._helper.receive()
-            if batch is None:
-                self._done = True
-                return
+        # The helper waits for the go: the database is ready (migrated) only now.
+        for batch in self._helper.stream():
             yield from batch
 
     def close(self, *, abort: bool = False) -> None:
-        self._helper.close(wait=self._done and not abort)
+        self._helper.close(wait=self._helper.finished and not abort)
 
 
-def _read_in_helper(
-    pipe: Pipe,
-    path: Path,
-    kind: Kind,
-    mapping: dict[str, str],
-    encoding: str | None,
-    sheet: str | None,
-    keep_cells: bool,
-    database_url: str,
-) -> None:
+def _read_in_helper(pipe: Pipe, source: _Reading, database_url: str) -> None:
     """The helper's side: the header and column map first, then, once told to go, the
     checked rows in batches, then None."""
     from roundup_crm.db import make_engine, reading
 
-    with open_table(path, recognise=recognise, encoding=encoding, sheet=sheet) as table:
-        columns = map_columns(table.headers, kind, mapping)
+    with source.opened() as (table, columns):
         pipe.send(("ok", (table.name, table.described, columns)))
         if pipe.recv() != "go":
             return
         engine = make_engine(database_url)
         try:
             with collector_paused(), Session(reading(engine)) as session:
-                checker = _Checker(session, columns, keep_cells=keep_cells)
+                checker = _Checker(session, columns, keep_cells=source.keep_cells)
                 batch: list[_Checked] = []
                 for line, cells in table.rows:
                     batch.append(checker.check(line, cells))
@@ -546,8 +537,6 @@ def _read_in_helper(
                 pipe.send(("ok", None))
         finally:
             engine.dispose()
-
-
 
 
 class _Checked(NamedTuple):
