@@ -1,8 +1,11 @@
 """Helper processes: a command hands CPU-bound work to a fork of itself on a second core.
 
-Two commands use one: PDF output (the helper imports WeasyPrint and lays documents out
-while the command reads the database, documents/worker.py) and buyer imports (the helper
-reads and validates the file while the command matches and inserts rows, io/buyers.py).
+PDF output uses one (the helper imports WeasyPrint and lays documents out while the
+command reads the database, documents/worker.py), and so do the big files: a buyer
+import's helper reads and validates the file while the command matches and inserts rows
+(io/buyers.py); `import all` into SQLite has the file read and converted, and `export`
+from SQLite has the JSON written, by a helper while the command inserts or reads
+(io/backup.py).
 
 A fork is taken only where it is safe and can pay: on Linux, with no other thread
 running, before the command opened a database connection (the helper never touches the
