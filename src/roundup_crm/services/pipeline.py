@@ -793,19 +793,20 @@ def pipeline_board(
         conditions.append(Opportunity.agent_id == agent_row.id)
     amount = func.coalesce(_latest_offer(Offer.amount), Opportunity.ask)
     currency = func.coalesce(_latest_offer(Offer.currency), Opportunity.currency)
-    counts = dict(
-        session.execute(
-            select(Opportunity.stage, func.count()).where(*conditions).group_by(Opportunity.stage)
-        ).all()
-    )
+    # One pass over the opportunities gives both the counts and the value per currency;
+    # the latest offer is looked up once per opportunity for each of amount and currency.
+    counts: dict[Stage, int] = defaultdict(int)
     values: dict[Stage, dict[str, Decimal]] = defaultdict(dict)
-    for stage, code, total in session.execute(
-        select(Opportunity.stage, currency, func.sum(amount))
-        .where(*conditions, amount.is_not(None))
+    for stage, code, number, total in session.execute(
+        select(Opportunity.stage, currency, func.count(), func.sum(amount))
+        .where(*conditions)
         .group_by(Opportunity.stage, currency)
     ):
-        if code:
+        counts[stage] += number
+        if code and total is not None:
             values[stage][code] = Decimal(str(total)).quantize(Decimal("0.01"))
+    # The cards are chosen first and priced after, so only the shown ones need their
+    # latest offer, film and buyer.
     rank = (
         func.row_number()
         .over(
@@ -814,25 +815,23 @@ def pipeline_board(
         )
         .label("rank")
     )
-    ranked = (
+    ranked = select(Opportunity.id.label("id"), rank).where(*conditions).subquery()
+    cards: dict[Stage, list[Card]] = defaultdict(list)
+    for id_, stage, slug, name, level, value, code in session.execute(
         select(
             Opportunity.id,
             Opportunity.stage,
             Film.slug,
             Company.name,
             Opportunity.interest,
-            amount.label("amount"),
-            currency.label("currency"),
-            rank,
+            amount,
+            currency,
         )
+        .join(ranked, ranked.c.id == Opportunity.id)
         .join(Film, Film.id == Opportunity.film_id)
         .join(Company, Company.id == Opportunity.company_id)
-        .where(*conditions)
-        .subquery()
-    )
-    cards: dict[Stage, list[Card]] = defaultdict(list)
-    for id_, stage, slug, name, level, value, code, _ in session.execute(
-        select(ranked).where(ranked.c.rank <= cards_per_stage).order_by(ranked.c.rank)
+        .where(ranked.c.rank <= cards_per_stage)
+        .order_by(ranked.c.rank, Opportunity.stage_changed_at.desc(), Opportunity.id)
     ):
         stage = Stage(stage)
         cards[stage].append(
