@@ -131,6 +131,33 @@ def test_a_pass_then_renewed_interest_reopens_the_same_opportunity(efm: Cli) -> 
     assert again["id"] == opp["id"] and again["stage"] == "pitched"
 
 
+def test_a_meeting_typed_up_later_moves_the_pipeline_when_it_was_held(efm: Cli) -> None:
+    """Moves are dated at the meeting, so the weekly report counts them in its week;
+    a meeting older than an opportunity's latest move comes right after it."""
+    efm("opportunity", "set", "--film", "the-roundup", "--company", "Lumière")
+    base = ("meeting", "log", "--market", "EFM", "--company", "Lumière")
+    efm(*base, "--at", "2026-02-13 10:00", "--film", "the-roundup-punishment:pass")
+    efm(*base, "--at", "2026-02-14 10:00", "--film", "the-roundup:warm")
+    database = Database(efm.url)
+    with database.begin() as session:
+        changes = session.execute(
+            select(Opportunity.film_id, StageChange.to_stage, StageChange.changed_at)
+            .join(Opportunity, StageChange.opportunity_id == Opportunity.id)
+            .order_by(StageChange.changed_at)
+        ).all()
+    database.dispose()
+    stages = [(c.to_stage.value, c.changed_at.isoformat()) for c in changes]
+    # The lead was set now (after the market); the later meeting's move follows it.
+    assert stages[0][0] == "pitched" and stages[0][1] == "2026-02-13T09:00:00+00:00"
+    assert stages[1][0] == "lost" and stages[1][1] == "2026-02-13T09:00:00.000001+00:00"
+    assert [s for s, _ in stages[2:]] == ["lead", "pitched"]
+    assert stages[3][1] > stages[2][1] > "2026-02-14T09:00"
+    week = json.loads(
+        efm("report", "weekly", "--week", "2026-W07", "--format", "json").stdout
+    )
+    assert week["moves"]["total"] == 2
+
+
 def test_a_lead_moves_to_pitched_when_discussed(efm: Cli) -> None:
     efm("opportunity", "set", "--film", "the-roundup", "--company", "Lumière")
     out = efm(

@@ -32,11 +32,12 @@ from roundup_crm.models import (
     Meeting,
     MeetingFilm,
     MeetingStatus,
+    Opportunity,
     Screening,
     Stage,
     meeting_contacts,
 )
-from roundup_crm.models.base import short_id
+from roundup_crm.models.base import short_id, utcnow
 from roundup_crm.services import pipeline
 from roundup_crm.services.lookup import find_company, find_contact, find_film, find_market
 from roundup_crm.services.parsing import parse_date, parse_datetime, zone
@@ -299,6 +300,14 @@ def log_meeting(
         else f"in a meeting on {starts.astimezone(zone_info).date().isoformat()}"
     )
     reason = f"passed {where}"
+    # A meeting typed up afterwards (on the plane home, the next morning) moved the
+    # pipeline when it was held, so the weekly report counts it in the right week. Never
+    # in the future, and never before an opportunity's latest move: history stays in order.
+    held_at = min(starts, utcnow())
+
+    def moved_at(opportunity: Opportunity) -> datetime:
+        return max(held_at, opportunity.stage_changed_at + timedelta(microseconds=1))
+
     opportunities = pipeline.current_opportunities(
         session, company_row.id, [f.id for f in film_rows]
     )
@@ -322,6 +331,7 @@ def log_meeting(
                 interest=level,
                 note=f"pitched {where}",
                 agent=agent,
+                at=held_at,
             )
             opportunities[film_row.id] = opportunity
         else:
@@ -336,6 +346,7 @@ def log_meeting(
                     Stage.PITCHED,
                     note=f"interested again {where}",
                     agent=agent,
+                    at=moved_at(opportunity),
                 )
                 opportunity.lost_reason = None
             elif opportunity.stage == Stage.LEAD:
@@ -346,10 +357,18 @@ def log_meeting(
                     Stage.PITCHED,
                     note=f"pitched {where}",
                     agent=agent,
+                    at=moved_at(opportunity),
                 )
         if level == Interest.PASS and opportunity.stage != Stage.LOST:
             before = before or opportunity.stage.value
-            pipeline.move(session, opportunity, Stage.LOST, note=reason, agent=agent)
+            pipeline.move(
+                session,
+                opportunity,
+                Stage.LOST,
+                note=reason,
+                agent=agent,
+                at=moved_at(opportunity),
+            )
             opportunity.lost_reason = reason
         outcomes.append(
             FilmOutcome(

@@ -147,14 +147,15 @@ def start_opportunity(
     note: str | None = None,
     interest: Interest | None = None,
     agent: Agent | None = None,
+    at: datetime | None = None,
 ) -> Opportunity:
-    """A new opportunity, with the first history row saying how it began."""
+    """A new opportunity, with the first history row saying how (and when) it began."""
     agent = agent or current_agent(session)
     opportunity = Opportunity(
         film_id=film.id, company_id=company.id, agent_id=agent.id, stage=stage, interest=interest
     )
     session.add(opportunity)
-    _history(session, opportunity, None, stage, note=note, agent=agent, at=None)
+    _history(session, opportunity, None, stage, note=note, agent=agent, at=at)
     return opportunity
 
 
