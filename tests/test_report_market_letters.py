@@ -66,7 +66,13 @@ def test_market_report_pdf(cli: Cli, tmp_path: Path) -> None:
     reader = PdfReader(str(target))
     assert reader.metadata is not None and reader.metadata.title == "Market report: EFM 2026"
     text = pdf_text(target.read_bytes())
-    for fact in ("Meetings held 3", "Kadokawa", "Send SVOD offer terms", "no JPY->EUR rate"):
+    for fact in (
+        "Meetings held 3",
+        "Kadokawa",
+        "Theatrical distributor 2",  # buyer types in words, not codes
+        "Send SVOD offer terms",
+        "no JPY->EUR rate",
+    ):
         assert fact in text, fact
     assert "unknown market 'Cannes'" in cli("report", "market", "Cannes", expect=2).stderr
 
